@@ -1,0 +1,44 @@
+import ServerCore
+import SyncPolicy
+import TidelineStore
+
+/// The IMAP listener's service: literal-aware framing and one `IMAPSession` per connection.
+public struct IMAPService: Service {
+    public let name = "imap"
+    /// RFC 9051 asks for at least 30 minutes of patience once logged in; before login, a minute.
+    public let initialIdleTimeout: Double = 60
+    public let store: Store
+    public let clock: any WallClock
+    public let limits: IMAPLimits
+
+    public init(store: Store, clock: any WallClock, limits: IMAPLimits = IMAPLimits()) {
+        self.store = store
+        self.clock = clock
+        self.limits = limits
+    }
+
+    public var refusal: [UInt8] {
+        Array("* BYE [UNAVAILABLE] Too many connections; retry shortly\r\n".utf8)
+    }
+
+    public func makeFramer() -> any Framer {
+        LiteralFramer(maxLineLength: limits.maxLineLength, maxLiteralSize: limits.maxLiteralSize,
+                      continuation: Array("+ Ready for literal data\r\n".utf8))
+    }
+
+    public func makeSession(for connection: Connection) -> any Session {
+        IMAPSession(service: self)
+    }
+}
+
+/// Size limits of the IMAP front end.
+public struct IMAPLimits: Sendable {
+    /// Longest command line, literals not counted.
+    public var maxLineLength = 64 * 1024
+    /// Largest literal (and so the largest message APPEND takes).
+    public var maxLiteralSize = 50 << 20
+    /// Seconds an authenticated connection may stay silent (RFC 9051 5.4: at least 30 minutes).
+    public var authenticatedIdleTimeout: Double = 31 * 60
+
+    public init() {}
+}

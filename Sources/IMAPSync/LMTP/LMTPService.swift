@@ -1,0 +1,144 @@
+import Foundation
+import ServerCore
+import SyncPolicy
+import TidelineStore
+
+/// The LMTP listener's service (RFC 2033), for the site's MTA.
+public struct LMTPService: Service {
+    public let name = "lmtp"
+    public let initialIdleTimeout: Double = 300
+    public let store: Store
+    public let clock: any WallClock
+    public var maxMessageSize = 50 << 20
+    public var hostName: String
+
+    public init(store: Store, clock: any WallClock, hostName: String? = nil) {
+        self.store = store
+        self.clock = clock
+        self.hostName = hostName ?? ProcessInfo.processInfo.hostName
+    }
+
+    public var refusal: [UInt8] {
+        Array("421 4.3.2 Too many connections; try again later\r\n".utf8)
+    }
+
+    public func makeFramer() -> any Framer {
+        LMTPFramer(maxLineLength: 4096, maxMessageSize: maxMessageSize)
+    }
+
+    public func makeSession(for connection: Connection) -> any Session {
+        LMTPSession(service: self)
+    }
+}
+
+/// One LMTP transaction at a time: LHLO, MAIL FROM, RCPT TO…, DATA, with one reply per
+/// accepted recipient after the message.
+final class LMTPSession: Session {
+    let service: LMTPService
+    private var greeted = false
+    private var sender: String?
+    private var recipients: [User] = []
+
+    init(service: LMTPService) {
+        self.service = service
+    }
+
+    func start(on connection: Connection) {
+        connection.send("220 \(service.hostName) LMTP Tideline \(TidelineVersion.current) ready\r\n")
+    }
+
+    func receive(_ frame: Frame, on connection: Connection) {
+        switch frame {
+        case .complete(let bytes):
+            let line = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .newlines)
+            command(line, on: connection)
+        case .oversized(.line(let limit), _):
+            connection.send("500 5.5.2 Line over \(limit) bytes\r\n")
+        case .oversized(_, _), .malformed(_):
+            connection.send("552 5.3.4 Message too big\r\n")
+        }
+    }
+
+    private func command(_ line: String, on connection: Connection) {
+        let verb = line.split(separator: " ", maxSplits: 1).first.map { $0.uppercased() } ?? ""
+        let argument = line.count > verb.count ? String(line.dropFirst(verb.count + 1)) : ""
+        switch verb {
+        case "LHLO":
+            greeted = true
+            reset()
+            connection.send("250-\(service.hostName)\r\n250-PIPELINING\r\n250-ENHANCEDSTATUSCODES\r\n"
+                + "250-8BITMIME\r\n250 SIZE \(service.maxMessageSize)\r\n")
+        case "MAIL":
+            guard greeted else { return connection.send("503 5.5.1 Send LHLO first\r\n") }
+            guard sender == nil else { return connection.send("503 5.5.1 Sender already given\r\n") }
+            guard let path = Self.path(after: "FROM:", in: argument) else {
+                return connection.send("501 5.5.4 Syntax: MAIL FROM:<address>\r\n")
+            }
+            sender = path
+            connection.send("250 2.1.0 Sender OK\r\n")
+        case "RCPT":
+            guard sender != nil else { return connection.send("503 5.5.1 Send MAIL FROM first\r\n") }
+            guard let path = Self.path(after: "TO:", in: argument), !path.isEmpty else {
+                return connection.send("501 5.5.4 Syntax: RCPT TO:<address>\r\n")
+            }
+            recipient(path, on: connection)
+        case "DATA":
+            defer { connection.resumeFraming() }
+            guard !recipients.isEmpty else { return connection.send("503 5.5.1 No valid recipients\r\n") }
+            // Limitation: messages are not stored yet; DATA is refused with a temporary error so
+            // the MTA keeps the message queued and nothing is lost.
+            connection.send("451 4.3.0 Mail storage is not available yet; try again later\r\n")
+            reset()
+        case "RSET":
+            reset()
+            connection.send("250 2.0.0 OK\r\n")
+        case "NOOP":
+            connection.send("250 2.0.0 OK\r\n")
+        case "QUIT":
+            connection.send("221 2.0.0 Bye\r\n")
+            connection.close()
+        default:
+            connection.send("500 5.5.2 Unknown command\r\n")
+        }
+    }
+
+    private func recipient(_ address: String, on connection: Connection) {
+        do {
+            let user = try service.store.user(address)
+            guard !user.disabled else {
+                // Temporary: an admin may enable the account again; the MTA retries meanwhile.
+                return connection.send("450 4.2.1 Mailbox \(user.address) is disabled\r\n")
+            }
+            recipients.append(user)
+            connection.send("250 2.1.5 Recipient OK\r\n")
+        } catch StoreError.notFound, StoreError.invalid {
+            connection.send("550 5.1.1 No such user here\r\n")
+        } catch {
+            Log.error("lmtp.lookup_failed", ["conn": connection.id, "error": error])
+            connection.send("451 4.3.0 Temporary lookup failure\r\n")
+        }
+    }
+
+    private func reset() {
+        sender = nil
+        recipients = []
+    }
+
+    /// The address in `FROM:<a@b> PARAMS` or `TO:<a@b>`; `<>` gives the empty string.
+    static func path(after keyword: String, in argument: String) -> String? {
+        guard argument.uppercased().hasPrefix(keyword) else { return nil }
+        let rest = argument.dropFirst(keyword.count).trimmingCharacters(in: .whitespaces)
+        guard rest.hasPrefix("<"), let close = rest.firstIndex(of: ">") else { return nil }
+        return String(rest[rest.index(after: rest.startIndex)..<close])
+    }
+
+    func shutdown(on connection: Connection) {
+        connection.send("421 4.3.2 Server shutting down\r\n")
+        connection.close()
+    }
+
+    func idleTimeout(on connection: Connection) {
+        connection.send("421 4.4.2 Idle for too long\r\n")
+        connection.close()
+    }
+}

@@ -1,0 +1,279 @@
+import CSystem
+import Foundation
+
+/// One accepted TCP connection.
+///
+/// The event loop owns the socket's reading side, the inbound buffer and the framer. Output is
+/// queued under a lock and written by whichever thread gets there first; the loop finishes
+/// what a worker could not write. Session calls are queued and run on a worker one at a time.
+public final class Connection: @unchecked Sendable {
+    /// A unit of work for the session, run in order.
+    enum Event {
+        case start
+        case frame(Frame)
+        case idleTimeout
+        case shutdown
+        case ended
+    }
+
+    public let id: UInt64
+    /// The peer's numeric IP address.
+    public let peerHost: String
+    public let peerPort: UInt16
+    /// The port the peer connected to.
+    public let localPort: UInt16
+    let fd: Int32
+    unowned let loop: EventLoop
+    let limits: ServerLimits
+    var session: (any Session)?
+
+    // Loop thread only.
+    var inbound = InboundBuffer()
+    var framer: any Framer
+    var lastInput: Double
+    var timeoutSignalled = false
+    var closeDeadline: Double?
+
+    // Guarded by `lock`.
+    private let lock = NSLock()
+    private var outbound: [[UInt8]] = []
+    private var outboundOffset = 0
+    private(set) var outboundBytes = 0
+    private var events: [Event] = []
+    private var processing = false
+    private var framingPaused = false
+    private var closing = false
+    private var closed = false
+    private var registered: UInt32 = 0
+    private var idleTimeoutSeconds: Double
+
+    init(id: UInt64, fd: Int32, peer: (host: String, port: UInt16), localPort: UInt16, loop: EventLoop,
+         service: any Service, limits: ServerLimits, now: Double) {
+        self.id = id
+        self.fd = fd
+        peerHost = peer.host
+        peerPort = peer.port
+        self.localPort = localPort
+        self.loop = loop
+        self.limits = limits
+        framer = service.makeFramer()
+        idleTimeoutSeconds = service.initialIdleTimeout
+        lastInput = now
+    }
+
+    /// Seconds of silence from the peer before the session is told to time out. Sessions raise
+    /// it after login and for IMAP IDLE.
+    public var idleTimeout: Double {
+        get { lock.withLock { idleTimeoutSeconds } }
+        set { lock.withLock { idleTimeoutSeconds = newValue } }
+    }
+
+    /// Whether the connection is closing or closed; output sent now is dropped.
+    public var isClosing: Bool {
+        lock.withLock { closing || closed }
+    }
+
+    /// Bytes queued for the peer and not yet written.
+    public var pendingOutput: Int {
+        lock.withLock { outboundBytes }
+    }
+
+    // MARK: Output
+
+    public func send(_ text: String) {
+        send(Array(text.utf8))
+    }
+
+    /// Queues `bytes` for the peer, writing at once what the socket takes. Never blocks.
+    public func send(_ bytes: [UInt8]) {
+        guard !bytes.isEmpty else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        guard !closed else { return }
+        outbound.append(bytes)
+        outboundBytes += bytes.count
+        if outbound.count == 1 { flushLocked() }
+        refreshInterestLocked()
+    }
+
+    /// Writes as much queued output as the socket takes. Returns false on a broken socket.
+    @discardableResult
+    private func flushLocked() -> Bool {
+        while let first = outbound.first {
+            let remaining = first.count - outboundOffset
+            let written = first.withUnsafeBytes { raw in
+                Glibc.send(fd, raw.baseAddress! + outboundOffset, remaining, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
+            }
+            if written < 0 {
+                if errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR { return true }
+                // The peer is gone: drop the output, the loop will see the error and close.
+                outbound = []
+                outboundOffset = 0
+                outboundBytes = 0
+                return false
+            }
+            outboundBytes -= written
+            if written == remaining {
+                outbound.removeFirst()
+                outboundOffset = 0
+            } else {
+                outboundOffset += written
+            }
+        }
+        return true
+    }
+
+    /// Called by the loop when the socket is writable.
+    func flushFromLoop() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        let ok = flushLocked()
+        refreshInterestLocked()
+        return ok
+    }
+
+    // MARK: Closing
+
+    /// Closes the connection after the queued output is written (within a few seconds).
+    /// The session gets `ended` after any calls already queued.
+    public func close() {
+        lock.lock()
+        guard !closing && !closed else {
+            lock.unlock()
+            return
+        }
+        closing = true
+        refreshInterestLocked()
+        lock.unlock()
+        enqueue(.ended, evenIfClosing: true)
+    }
+
+    /// Called by the loop: closes the socket now. Safe to call more than once.
+    func closeSocket() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !closed else { return false }
+        closed = true
+        closing = true
+        outbound = []
+        outboundBytes = 0
+        // With epoll, a descriptor leaves the set before it is closed and its number reused.
+        _ = tl_epoll_ctl(loop.epollFD, TL_EPOLL_CTL_DEL, fd, 0, 0)
+        Glibc.close(fd)
+        return true
+    }
+
+    var hasPendingOutput: Bool {
+        lock.withLock { !outbound.isEmpty }
+    }
+
+    // MARK: Input flow
+
+    /// Lets the loop frame again after a frame that paused it, first letting the session adjust
+    /// the framer (for instance, to read an LMTP message body). `adjust` runs on the loop thread.
+    public func resumeFraming(adjusting adjust: (@Sendable (inout any Framer) -> Void)? = nil) {
+        loop.execute { [self] in
+            if let adjust { adjust(&framer) }
+            lock.withLock {
+                framingPaused = false
+                refreshInterestLocked()
+            }
+            loop.pump(self)
+        }
+    }
+
+    /// Whether the loop may take more frames now; false while paused or while the session is
+    /// behind (many queued frames or much unwritten output).
+    var acceptsFrames: Bool {
+        lock.withLock { acceptsFramesLocked }
+    }
+
+    private var acceptsFramesLocked: Bool {
+        !framingPaused && !closing && events.count < limits.maxQueuedFrames
+            && outboundBytes < limits.outputHighWater
+    }
+
+    func pauseFraming() {
+        lock.withLock {
+            framingPaused = true
+            refreshInterestLocked()
+        }
+    }
+
+    /// Registers the socket with epoll for the first time.
+    func register() {
+        lock.withLock {
+            registered = TL_EPOLLIN | TL_EPOLLRDHUP
+            _ = tl_epoll_ctl(loop.epollFD, TL_EPOLL_CTL_ADD, fd, registered, id)
+        }
+    }
+
+    /// Keeps the epoll interest in step with the state: read while frames are wanted, write
+    /// while output waits.
+    private func refreshInterestLocked() {
+        guard !closed, registered != 0 else { return }
+        // Level-triggered: asking for input (and hang-ups) only while frames are wanted keeps
+        // a paused or closing connection from waking the loop again and again.
+        var wanted: UInt32 = 0
+        if acceptsFramesLocked { wanted |= TL_EPOLLIN | TL_EPOLLRDHUP }
+        if !outbound.isEmpty { wanted |= TL_EPOLLOUT }
+        if wanted != registered {
+            registered = wanted
+            _ = tl_epoll_ctl(loop.epollFD, TL_EPOLL_CTL_MOD, fd, wanted, id)
+        }
+    }
+
+    // MARK: Session calls
+
+    func enqueue(_ event: Event, evenIfClosing: Bool = false) {
+        lock.lock()
+        if closed || (closing && !evenIfClosing) {
+            lock.unlock()
+            return
+        }
+        events.append(event)
+        refreshInterestLocked()
+        let start = !processing
+        processing = true
+        lock.unlock()
+        if start {
+            DispatchQueue.global().async { self.drain() }
+        }
+    }
+
+    /// Runs queued session calls one after another on a worker thread.
+    private func drain() {
+        while true {
+            lock.lock()
+            guard !events.isEmpty else {
+                processing = false
+                lock.unlock()
+                return
+            }
+            let event = events.removeFirst()
+            let wasFull = events.count + 1 >= limits.maxQueuedFrames
+            lock.unlock()
+            if wasFull { loop.execute { [self] in loop.pump(self) } }
+            run(event)
+        }
+    }
+
+    private func run(_ event: Event) {
+        guard let session else { return }
+        switch event {
+        case .start: session.start(on: self)
+        case .frame(let frame): session.receive(frame, on: self)
+        case .idleTimeout: session.idleTimeout(on: self)
+        case .shutdown: session.shutdown(on: self)
+        case .ended:
+            session.ended(on: self)
+            self.session = nil
+            loop.execute { [self] in loop.finishClosing(self) }
+        }
+    }
+
+    /// Called by the loop after output drained below the low mark, so framing can go on.
+    func outputBelowLowWater() -> Bool {
+        lock.withLock { outboundBytes < limits.outputHighWater / 2 }
+    }
+}

@@ -1,0 +1,85 @@
+/// The versioned schema and its forward migrations.
+///
+/// `PRAGMA user_version` holds the number of migrations applied. Each migration runs in its
+/// own write transaction, so a crash mid-way leaves the store at the previous version, and two
+/// processes starting at once apply each migration once.
+enum Schema {
+    /// The migrations in order; never edit one that has shipped, append a new one.
+    static let migrations: [String] = [
+        // 1: accounts, devices, policies, audit log.
+        """
+        CREATE TABLE domains (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            created INTEGER NOT NULL
+        );
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            domain_id INTEGER NOT NULL REFERENCES domains(id) ON DELETE CASCADE,
+            address TEXT NOT NULL UNIQUE,
+            password_hash TEXT,
+            disabled INTEGER NOT NULL DEFAULT 0,
+            created INTEGER NOT NULL
+        );
+        CREATE INDEX users_by_domain ON users(domain_id);
+        CREATE TABLE devices (
+            id TEXT PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            secret_selector TEXT NOT NULL,
+            secret_hash TEXT NOT NULL,
+            created INTEGER NOT NULL,
+            last_seen INTEGER,
+            client TEXT
+        );
+        CREATE INDEX devices_by_user ON devices(user_id, secret_selector);
+        CREATE TABLE policies (
+            id INTEGER PRIMARY KEY,
+            level TEXT NOT NULL CHECK (level IN ('server', 'domain', 'user', 'device')),
+            domain_id INTEGER REFERENCES domains(id) ON DELETE CASCADE,
+            user_id INTEGER REFERENCES users(id) ON DELETE CASCADE,
+            device_id TEXT REFERENCES devices(id) ON DELETE CASCADE,
+            setting TEXT NOT NULL,
+            value TEXT NOT NULL,
+            CHECK ((domain_id IS NOT NULL) + (user_id IS NOT NULL) + (device_id IS NOT NULL)
+                   = (level != 'server'))
+        );
+        CREATE UNIQUE INDEX policies_by_scope ON policies(
+            level, ifnull(domain_id, 0), ifnull(user_id, 0), ifnull(device_id, ''), setting);
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            at INTEGER NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            old_value TEXT,
+            new_value TEXT
+        );
+        """,
+    ]
+
+    static var latestVersion: Int { migrations.count }
+
+    static func migrate(_ connection: SQLiteConnection, path: String) throws {
+        for (index, sql) in migrations.enumerated() {
+            let target = index + 1
+            try connection.execute("BEGIN IMMEDIATE")
+            do {
+                let current = try connection.queryFirst("PRAGMA user_version")?.int(0) ?? 0
+                if current > latestVersion {
+                    throw StoreError.unusable(
+                        "the store at \(path) has schema version \(current), newer than this tideline "
+                            + "knows (\(latestVersion)); run a newer tideline")
+                }
+                if current < target {
+                    try connection.execute(sql)
+                    try connection.execute("PRAGMA user_version = \(target)")
+                }
+                try connection.execute("COMMIT")
+            } catch {
+                try? connection.execute("ROLLBACK")
+                throw error
+            }
+        }
+    }
+}

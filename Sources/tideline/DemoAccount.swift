@@ -1,0 +1,52 @@
+import Foundation
+import ServerCore
+import SyncPolicy
+import TidelineStore
+
+/// The demo account of `tideline serve --demo`: made once, reused on later runs.
+struct DemoAccount {
+    static let domain = "demo.test"
+    static let address = "demo@demo.test"
+    static let password = "demo-password"
+    static let deviceName = "Demo phone"
+
+    let device: Device
+    /// The device's app password, known only on the run that created the device.
+    let appPassword: String?
+
+    static func ensure(in store: Store) throws -> DemoAccount {
+        let actor = "serve --demo"
+        if try !store.domains().contains(where: { $0.name == domain }) {
+            _ = try store.addDomain(domain, actor: actor)
+        }
+        if try !store.users(inDomain: domain).contains(where: { $0.address == address }) {
+            _ = try store.addUser(address, passwordHash: PasswordHash.make(password), actor: actor)
+        }
+        if let existing = try store.devices(of: address).first(where: { $0.name == deviceName }) {
+            return DemoAccount(device: existing, appPassword: nil)
+        }
+        let added = try store.addDevice(owner: address, name: deviceName, actor: actor)
+        Log.info("demo.created", ["user": address, "device": added.device.id])
+        return DemoAccount(device: added.device, appPassword: added.appPassword)
+    }
+
+    func printInstructions(imap: ListenAddress, dav: ListenAddress, lmtp: ListenAddress) {
+        var text = """
+        Tideline demo is running. Stop it with Ctrl-C.
+          IMAP    \(imap)   user \(Self.address)   password \(Self.password)
+          HTTP    http://\(dav)/healthz
+          LMTP    \(lmtp)   deliver to \(Self.address)
+          device  \(device.id) ("\(Self.deviceName)")
+        """
+        if let appPassword {
+            text += "   app password \(appPassword) (shown once)"
+        } else {
+            text += "   its app password was shown when it was made; "
+                + "`tideline device add \(Self.address) --name NAME` makes another"
+        }
+        let connect = "m = imaplib.IMAP4('\(imap.host)', \(imap.port))"
+        let login = "m.login('\(Self.address)', '\(Self.password)')"
+        text += "\n  Try: python3 -c \"import imaplib; \(connect); print(\(login))\"\n"
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+}

@@ -1,0 +1,123 @@
+import DAVServer
+import Foundation
+import IMAPSync
+import ServerCore
+import SyncPolicy
+import TidelineStore
+
+/// `tideline serve`: binds the IMAP, DAV and LMTP listeners and runs until told to stop.
+enum ServeCommand {
+    static let details = [
+        "--imap ADDR:PORT        IMAP listener (default 127.0.0.1:1143)",
+        "--dav ADDR:PORT         HTTP listener for CalDAV and CardDAV (default 127.0.0.1:8080)",
+        "--lmtp ADDR:PORT        LMTP listener for the MTA (default 127.0.0.1:2424)",
+        "--demo                  create a demo domain, user and device (once) and print how to connect",
+        "--log-level LEVEL       debug, info, warning or error (default info)",
+        "--max-connections N     open connections in all (default 20000)",
+        "Port 0 picks a free port; the bound addresses are logged as event=listener.bound.",
+    ]
+
+    static func run(_ context: CommandContext) throws {
+        _ = try context.arguments.expect()
+        let arguments = context.arguments
+        let levelName = arguments.value("log-level") ?? "info"
+        guard let level = LogLevel(name: levelName) else {
+            throw UsageError(message: "--log-level takes debug, info, warning or error, not \"\(levelName)\"")
+        }
+        let imap = try address(arguments, "imap", default: "127.0.0.1:1143")
+        let dav = try address(arguments, "dav", default: "127.0.0.1:8080")
+        let lmtp = try address(arguments, "lmtp", default: "127.0.0.1:2424")
+        var limits = ServerLimits()
+        if let max = try arguments.integer("max-connections", in: 1...1_000_000) { limits.maxConnections = max }
+
+        Log.setLevel(level)
+        let openFiles = ProcessLimits.raiseOpenFiles()
+        if openFiles < UInt64(limits.maxConnections) + 64 {
+            Log.warning("limits.open_files", ["limit": openFiles, "max_connections": limits.maxConnections,
+                                              "hint": "raise the hard limit (ulimit -Hn) or lower --max-connections"])
+        }
+        Signals.ignoreBrokenPipe()
+        // Before any thread starts, so that only the main thread's sigwait receives them.
+        Signals.block([SIGINT, SIGTERM, SIGHUP])
+
+        let store = try context.openStore()
+        let lock = try ServeLock(directory: context.dataDirectory)
+        defer { lock.release() }
+        Log.info("store.opened", ["data": context.dataDirectory.path, "schema": try store.schemaVersion()])
+        let demo = arguments.has("demo") ? try DemoAccount.ensure(in: store) : nil
+
+        let server = try Server(limits: limits)
+        let clock = SystemClock()
+        let boundIMAP: ListenAddress
+        let boundDAV: ListenAddress
+        let boundLMTP: ListenAddress
+        do {
+            boundIMAP = try server.listen(on: imap, service: IMAPService(store: store, clock: clock))
+            boundDAV = try server.listen(on: dav, service: HTTPService(responder: DAVApplication(store: store)))
+            boundLMTP = try server.listen(on: lmtp, service: LMTPService(store: store, clock: clock))
+        } catch let error as ServerError {
+            throw CommandFailure(code: ExitCode.unavailable, message: "\(error)")
+        }
+        server.start()
+        Log.info("server.started", ["version": TidelineVersion.current, "pid": getpid()])
+        if let demo {
+            demo.printInstructions(imap: boundIMAP, dav: boundDAV, lmtp: boundLMTP)
+        }
+
+        while true {
+            let signal = Signals.wait(for: [SIGINT, SIGTERM, SIGHUP])
+            if signal == SIGHUP {
+                // Limitation: SIGHUP reloads nothing yet; there is no configuration file or certificate to reload.
+                Log.info("signal.ignored", ["signal": "SIGHUP", "reason": "nothing to reload"])
+                continue
+            }
+            Log.info("server.stopping", ["signal": Signals.name(of: signal)])
+            break
+        }
+        server.stop()
+        Log.info("server.stopped")
+    }
+
+    private static func address(_ arguments: Arguments, _ name: String, default fallback: String)
+        throws -> ListenAddress
+    {
+        let text = arguments.value(name) ?? fallback
+        guard let address = ListenAddress(parsing: text) else {
+            throw UsageError(message: "--\(name) takes a numeric ADDR:PORT such as \(fallback) or [::1]:0, "
+                + "not \"\(text)\"")
+        }
+        return address
+    }
+}
+
+/// An exclusive lock on the data directory, so two servers never serve one store.
+///
+/// The CLI's admin commands do not take it: SQLite lets them write while the server runs.
+struct ServeLock {
+    private let fd: Int32
+
+    init(directory: URL) throws {
+        let path = directory.appendingPathComponent("serve.lock").path
+        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            let reason = String(cString: strerror(errno))
+            throw CommandFailure(code: ExitCode.ioError, message: "cannot open \(path): \(reason)")
+        }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            let holder = (try? String(contentsOfFile: path, encoding: .utf8))?
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            close(fd)
+            throw CommandFailure(
+                code: ExitCode.tempFail,
+                message: "another tideline serve (pid \(holder ?? "unknown")) is using \(directory.path); "
+                    + "stop it first or pass another --data")
+        }
+        ftruncate(fd, 0)
+        let pid = "\(getpid())\n"
+        _ = pid.withCString { write(fd, $0, strlen($0)) }
+    }
+
+    func release() {
+        close(fd)
+    }
+}
