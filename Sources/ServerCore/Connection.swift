@@ -148,6 +148,12 @@ public final class Connection: @unchecked Sendable {
         enqueue(.ended, evenIfClosing: true)
     }
 
+    /// Sends a last message (a goodbye, an error) and closes.
+    public func close(saying text: String) {
+        send(text)
+        close()
+    }
+
     /// Called by the loop: closes the socket now. Safe to call more than once.
     func closeSocket() -> Bool {
         lock.lock()

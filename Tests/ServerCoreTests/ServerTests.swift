@@ -32,8 +32,7 @@ final class EchoSession: Session {
         let line = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .newlines)
         switch line {
         case "QUIT":
-            connection.send("BYE\r\n")
-            connection.close()
+            connection.close(saying: "BYE\r\n")
         case let text where text.hasPrefix("BIG "):
             // Output far over the high-water mark, for backpressure.
             let size = Int(text.dropFirst(4)) ?? 0
@@ -44,13 +43,11 @@ final class EchoSession: Session {
     }
 
     func idleTimeout(on connection: Connection) {
-        connection.send("TIMEOUT\r\n")
-        connection.close()
+        connection.close(saying: "TIMEOUT\r\n")
     }
 
     func shutdown(on connection: Connection) {
-        connection.send("SHUTDOWN\r\n")
-        connection.close()
+        connection.close(saying: "SHUTDOWN\r\n")
     }
 }
 

@@ -46,8 +46,7 @@ final class IMAPSession: Session {
             connection.send("\(tag) NO [TOOBIG] Literal of \(size) bytes is over the limit of \(limit)\r\n")
             if !synchronizing {
                 // The literal's bytes are already on their way and cannot be told from commands.
-                connection.send("* BYE Cannot skip an oversized non-synchronizing literal\r\n")
-                connection.close()
+                connection.close(saying: "* BYE Cannot skip an oversized non-synchronizing literal\r\n")
             }
         case .oversized(_, let head):
             let tag = CommandReader(head).tagOrStar
@@ -68,8 +67,7 @@ final class IMAPSession: Session {
         case "LOGOUT":
             try reader.end()
             state = .logout
-            connection.send("* BYE Logging out\r\n\(tag) OK LOGOUT completed\r\n")
-            connection.close()
+            connection.close(saying: "* BYE Logging out\r\n\(tag) OK LOGOUT completed\r\n")
         case "ID":
             try reader.space()
             clientID = try IDCommand.parse(&reader)
@@ -113,13 +111,11 @@ final class IMAPSession: Session {
     }
 
     func idleTimeout(on connection: Connection) {
-        connection.send("* BYE Autologout; idle for too long\r\n")
-        connection.close()
+        connection.close(saying: "* BYE Autologout; idle for too long\r\n")
     }
 
     func shutdown(on connection: Connection) {
-        connection.send("* BYE Server shutting down\r\n")
-        connection.close()
+        connection.close(saying: "* BYE Server shutting down\r\n")
     }
 }
 

@@ -95,8 +95,7 @@ final class LMTPSession: Session {
         case "NOOP":
             connection.send("250 2.0.0 OK\r\n")
         case "QUIT":
-            connection.send("221 2.0.0 Bye\r\n")
-            connection.close()
+            connection.close(saying: "221 2.0.0 Bye\r\n")
         default:
             connection.send("500 5.5.2 Unknown command\r\n")
         }
@@ -133,12 +132,10 @@ final class LMTPSession: Session {
     }
 
     func shutdown(on connection: Connection) {
-        connection.send("421 4.3.2 Server shutting down\r\n")
-        connection.close()
+        connection.close(saying: "421 4.3.2 Server shutting down\r\n")
     }
 
     func idleTimeout(on connection: Connection) {
-        connection.send("421 4.4.2 Idle for too long\r\n")
-        connection.close()
+        connection.close(saying: "421 4.4.2 Idle for too long\r\n")
     }
 }
