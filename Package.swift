@@ -17,9 +17,10 @@ let package = Package(
         .target(name: "CSystem"),
 
         .target(name: "SyncPolicy"),
+        .target(name: "MIME"),
         .target(name: "TidelineStore", dependencies: ["CSQLite", "CCrypt", "SyncPolicy"]),
         .target(name: "ServerCore", dependencies: ["CSystem"]),
-        .target(name: "IMAPSync", dependencies: ["ServerCore", "TidelineStore", "SyncPolicy"]),
+        .target(name: "IMAPSync", dependencies: ["ServerCore", "TidelineStore", "SyncPolicy", "MIME"]),
         .target(name: "DAVServer", dependencies: ["ServerCore", "TidelineStore", "SyncPolicy", "CLibXML2"]),
         .executableTarget(
             name: "tideline",
@@ -29,6 +30,9 @@ let package = Package(
         // Helpers shared by the test targets: temporary directories, the built binary, socket clients.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "SyncPolicyTests", dependencies: ["SyncPolicy"]),
+        .testTarget(name: "MIMETests", dependencies: ["MIME"]),
+        .testTarget(name: "IMAPSyncTests", dependencies: ["IMAPSync", "TidelineStore", "ServerCore", "SyncPolicy",
+                                                         "TestSupport"]),
         .testTarget(name: "TidelineStoreTests", dependencies: ["TidelineStore", "SyncPolicy", "TestSupport"]),
         .testTarget(name: "ServerCoreTests", dependencies: ["ServerCore", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["tideline", "TestSupport"]),

@@ -13,6 +13,7 @@ public final class Connection: @unchecked Sendable {
         case frame(Frame)
         case idleTimeout
         case shutdown
+        case wake
         case ended
     }
 
@@ -45,7 +46,10 @@ public final class Connection: @unchecked Sendable {
     private var closing = false
     private var closed = false
     private var registered: UInt32 = 0
+    private var inEpollSet = false
     private var idleTimeoutSeconds: Double
+    private var wakePending = false
+    private var wakeAt: Double?
 
     init(id: UInt64, fd: Int32, peer: (host: String, port: UInt16), localPort: UInt16, loop: EventLoop,
          service: any Service, limits: ServerLimits, now: Double) {
@@ -210,6 +214,7 @@ public final class Connection: @unchecked Sendable {
     func register() {
         lock.withLock {
             registered = TL_EPOLLIN | TL_EPOLLRDHUP
+            inEpollSet = true
             _ = tl_epoll_ctl(loop.epollFD, TL_EPOLL_CTL_ADD, fd, registered, id)
         }
     }
@@ -217,7 +222,7 @@ public final class Connection: @unchecked Sendable {
     /// Keeps the epoll interest in step with the state: read while frames are wanted, write
     /// while output waits.
     private func refreshInterestLocked() {
-        guard !closed, registered != 0 else { return }
+        guard !closed, inEpollSet else { return }
         // Level-triggered: asking for input (and hang-ups) only while frames are wanted keeps
         // a paused or closing connection from waking the loop again and again.
         var wanted: UInt32 = 0
@@ -227,6 +232,36 @@ public final class Connection: @unchecked Sendable {
             registered = wanted
             _ = tl_epoll_ctl(loop.epollFD, TL_EPOLL_CTL_MOD, fd, wanted, id)
         }
+    }
+
+    // MARK: Wake-ups
+
+    /// Queues one `Session.wake` call, unless one is queued already. Safe from any thread: this
+    /// is how other sessions and deliveries tell an IDLE-ing session to look for news.
+    public func wake() {
+        let queue: Bool = lock.withLock {
+            guard !wakePending else { return false }
+            wakePending = true
+            return true
+        }
+        if queue { enqueue(.wake) }
+    }
+
+    /// Asks for a `Session.wake` call after `seconds` (to the second), replacing an earlier
+    /// request; nil cancels it.
+    public func wake(after seconds: Double?) {
+        let at = seconds.map { monotonicSeconds() + max(0, $0) }
+        lock.withLock { wakeAt = at }
+    }
+
+    /// Called by the loop's sweep: fires a due wake-up.
+    func fireWakeIfDue(now: Double) {
+        let due: Bool = lock.withLock {
+            guard let at = wakeAt, at <= now else { return false }
+            wakeAt = nil
+            return true
+        }
+        if due { wake() }
     }
 
     // MARK: Session calls
@@ -271,6 +306,9 @@ public final class Connection: @unchecked Sendable {
         case .frame(let frame): session.receive(frame, on: self)
         case .idleTimeout: session.idleTimeout(on: self)
         case .shutdown: session.shutdown(on: self)
+        case .wake:
+            lock.withLock { wakePending = false }
+            session.wake(on: self)
         case .ended:
             session.ended(on: self)
             self.session = nil

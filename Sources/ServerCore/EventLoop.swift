@@ -213,6 +213,7 @@ final class EventLoop: @unchecked Sendable {
                 if now >= deadline { closeNow(connection) }
                 continue
             }
+            connection.fireWakeIfDue(now: now)
             if !connection.timeoutSignalled && now - connection.lastInput > connection.idleTimeout {
                 connection.timeoutSignalled = true
                 Log.debug("connection.idle_timeout", ["conn": connection.id, "peer": connection.peerHost])

@@ -12,6 +12,9 @@ public protocol Session: AnyObject {
     func idleTimeout(on connection: Connection)
     /// The server is stopping: say goodbye and close.
     func shutdown(on connection: Connection)
+    /// Something the session asked to hear about happened (`Connection.wake()`), or a wake-up
+    /// time it set (`Connection.wake(after:)`) has come. Wake-ups that pile up arrive as one.
+    func wake(on connection: Connection)
     /// The connection is closing; no further calls follow. Release what the session holds.
     func ended(on connection: Connection)
 }
@@ -24,6 +27,8 @@ extension Session {
     public func shutdown(on connection: Connection) {
         connection.close()
     }
+
+    public func wake(on connection: Connection) {}
 
     public func ended(on connection: Connection) {}
 }

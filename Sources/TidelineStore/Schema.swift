@@ -56,6 +56,64 @@ enum Schema {
             new_value TEXT
         );
         """,
+        // 2: mail. Messages are indexed by mailbox and internal date so that a device's window
+        // is a range lookup, and by modseq so that changes since a sync are one too. Message
+        // bytes live in `blobs`, shared by copies; parsed ENVELOPE and BODYSTRUCTURE are kept
+        // with each message so FETCH never parses.
+        """
+        CREATE TABLE mailboxes (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            uid_validity INTEGER NOT NULL,
+            uid_next INTEGER NOT NULL DEFAULT 1,
+            highest_modseq INTEGER NOT NULL DEFAULT 1,
+            special_use TEXT,
+            created INTEGER NOT NULL,
+            UNIQUE (user_id, name)
+        );
+        CREATE TABLE subscriptions (
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            PRIMARY KEY (user_id, name)
+        );
+        CREATE TABLE blobs (
+            id INTEGER PRIMARY KEY,
+            data BLOB NOT NULL
+        );
+        CREATE TABLE messages (
+            id INTEGER PRIMARY KEY,
+            mailbox_id INTEGER NOT NULL REFERENCES mailboxes(id) ON DELETE CASCADE,
+            uid INTEGER NOT NULL,
+            internal_date INTEGER NOT NULL,
+            size INTEGER NOT NULL,
+            flags TEXT NOT NULL DEFAULT '',
+            modseq INTEGER NOT NULL,
+            blob_id INTEGER NOT NULL REFERENCES blobs(id),
+            envelope TEXT NOT NULL,
+            body_structure TEXT NOT NULL,
+            body TEXT NOT NULL,
+            import_key TEXT,
+            UNIQUE (mailbox_id, uid)
+        );
+        CREATE INDEX messages_by_date ON messages(mailbox_id, internal_date);
+        CREATE INDEX messages_by_modseq ON messages(mailbox_id, modseq);
+        CREATE INDEX messages_by_blob ON messages(blob_id);
+        CREATE UNIQUE INDEX messages_by_import_key ON messages(mailbox_id, import_key)
+            WHERE import_key IS NOT NULL;
+        CREATE TRIGGER blobs_unreferenced AFTER DELETE ON messages
+        WHEN NOT EXISTS (SELECT 1 FROM messages WHERE blob_id = old.blob_id)
+        BEGIN
+            DELETE FROM blobs WHERE id = old.blob_id;
+        END;
+        CREATE TABLE expunged (
+            mailbox_id INTEGER NOT NULL REFERENCES mailboxes(id) ON DELETE CASCADE,
+            uid INTEGER NOT NULL,
+            modseq INTEGER NOT NULL,
+            PRIMARY KEY (mailbox_id, uid)
+        );
+        CREATE INDEX expunged_by_modseq ON expunged(mailbox_id, modseq);
+        """,
     ]
 
     static var latestVersion: Int { migrations.count }

@@ -24,6 +24,11 @@ enum Output {
         FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }
 
+    /// A progress note for long commands, on stderr so it never mixes with parseable output.
+    static func progress(_ text: String) {
+        FileHandle.standardError.write(Data(("tideline: " + text + "\n").utf8))
+    }
+
     static func error(_ text: String) {
         FileHandle.standardError.write(Data(("tideline: " + text + "\n").utf8))
     }

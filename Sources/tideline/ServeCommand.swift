@@ -48,13 +48,14 @@ enum ServeCommand {
 
         let server = try Server(limits: limits)
         let clock = SystemClock()
+        let events = MailboxEvents()
         let boundIMAP: ListenAddress
         let boundDAV: ListenAddress
         let boundLMTP: ListenAddress
         do {
-            boundIMAP = try server.listen(on: imap, service: IMAPService(store: store, clock: clock))
+            boundIMAP = try server.listen(on: imap, service: IMAPService(store: store, clock: clock, events: events))
             boundDAV = try server.listen(on: dav, service: HTTPService(responder: DAVApplication(store: store)))
-            boundLMTP = try server.listen(on: lmtp, service: LMTPService(store: store, clock: clock))
+            boundLMTP = try server.listen(on: lmtp, service: LMTPService(store: store, clock: clock, events: events))
         } catch let error as ServerError {
             throw CommandFailure(code: ExitCode.unavailable, message: "\(error)")
         }

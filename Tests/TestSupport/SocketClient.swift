@@ -9,6 +9,10 @@ public final class SocketClient: @unchecked Sendable {
 
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
+
+        public init(description: String) {
+            self.description = description
+        }
     }
 
     public init(port: UInt16, host: String = "127.0.0.1", timeout: Double = 10) throws {

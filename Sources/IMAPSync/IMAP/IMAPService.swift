@@ -5,15 +5,18 @@ import TidelineStore
 /// The IMAP listener's service: literal-aware framing and one `IMAPSession` per connection.
 public struct IMAPService: Service {
     public let name = "imap"
-    /// RFC 9051 asks for at least 30 minutes of patience once logged in; before login, a minute.
+    /// Before login a minute; after login RFC 9051 asks for at least 30 minutes of patience.
     public let initialIdleTimeout: Double = 60
     public let store: Store
     public let clock: any WallClock
+    public let events: MailboxEvents
     public let limits: IMAPLimits
+    let throttle = LoginThrottle()
 
-    public init(store: Store, clock: any WallClock, limits: IMAPLimits = IMAPLimits()) {
+    public init(store: Store, clock: any WallClock, events: MailboxEvents, limits: IMAPLimits = IMAPLimits()) {
         self.store = store
         self.clock = clock
+        self.events = events
         self.limits = limits
     }
 
@@ -35,7 +38,7 @@ public struct IMAPService: Service {
 public struct IMAPLimits: Sendable {
     /// Longest command line, literals not counted.
     public var maxLineLength = 64 * 1024
-    /// Largest literal (and so the largest message APPEND takes).
+    /// Largest literal, and so the largest message APPEND takes (advertised as APPENDLIMIT).
     public var maxLiteralSize = 50 << 20
     /// Seconds an authenticated connection may stay silent (RFC 9051 5.4: at least 30 minutes).
     public var authenticatedIdleTimeout: Double = 31 * 60

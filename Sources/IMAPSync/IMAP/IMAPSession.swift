@@ -3,46 +3,79 @@ import ServerCore
 import SyncPolicy
 import TidelineStore
 
-/// One IMAP connection's state and command handling (RFC 9051 section 3 states).
-final class IMAPSession: Session {
-    enum State {
-        case notAuthenticated
-        case authenticated(Principal)
-        case logout
+/// A command that is refused with a tagged `NO` or `BAD`, with an optional response code.
+struct IMAPRefusal: Error {
+    enum Kind: String {
+        case no = "NO"
+        case bad = "BAD"
     }
 
+    let kind: Kind
+    let code: String?
+    let text: String
+
+    static func no(_ code: String?, _ text: String) -> IMAPRefusal {
+        IMAPRefusal(kind: .no, code: code, text: text)
+    }
+
+    static func bad(_ text: String) -> IMAPRefusal {
+        IMAPRefusal(kind: .bad, code: nil, text: text)
+    }
+}
+
+/// One IMAP connection: its state (RFC 9051 3) and command dispatch. Command groups live in
+/// `IMAPSession+…` files; the selected mailbox's window view lives in `SelectedMailbox`.
+final class IMAPSession: Session {
     let service: IMAPService
-    var state = State.notAuthenticated
+    var connection: Connection!
+    var principal: Principal?
+    var policy: EffectivePolicy?
+    var selected: SelectedMailbox?
+    /// Extensions turned on with ENABLE (or, for CONDSTORE, by first use).
+    var condstore = false
+    var qresync = false
+    var rev2 = false
+    var idleTag: String?
     var clientID: String?
+    /// The tag of an AUTHENTICATE waiting for its client response.
+    var pendingAuthentication: String?
 
     init(service: IMAPService) {
         self.service = service
     }
 
+    var store: Store { service.store }
+
     var capabilities: String {
-        "IMAP4rev1 LITERAL+ ID"
+        var list = "IMAP4rev1 IMAP4rev2 LITERAL+ SASL-IR ID ENABLE IDLE"
+        if principal == nil {
+            list += " AUTH=PLAIN"
+        } else {
+            list += " NAMESPACE UNSELECT UIDPLUS MOVE CONDSTORE QRESYNC LIST-EXTENDED LIST-STATUS SPECIAL-USE"
+            list += " ESEARCH WITHIN CHILDREN STATUS=SIZE APPENDLIMIT=\(service.limits.maxLiteralSize)"
+        }
+        return list
     }
 
     func start(on connection: Connection) {
+        self.connection = connection
         connection.send("* OK [CAPABILITY \(capabilities)] Tideline IMAP ready\r\n")
     }
 
     func receive(_ frame: Frame, on connection: Connection) {
         switch frame {
         case .complete(let bytes):
-            var reader = CommandReader(bytes)
-            do {
-                let (tag, name) = try reader.commandStart()
-                try run(name, tag: tag, reader: &reader, on: connection)
-            } catch let error as IMAPParseError {
-                Log.info("imap.bad_command", ["conn": connection.id, "reason": error.reason])
-                connection.send("\(error.tag ?? "*") BAD \(error.reason)\r\n")
-            } catch {
-                Log.error("imap.command_failed", ["conn": connection.id, "error": error])
-                connection.send("\(reader.tag ?? "*") NO [SERVERBUG] The server failed; the error is logged\r\n")
+            if let tag = idleTag {
+                finishIdle(tag: tag, line: bytes)
+            } else if let tag = pendingAuthentication {
+                pendingAuthentication = nil
+                continueAuthentication(tag: tag, line: bytes)
+            } else {
+                command(bytes)
             }
         case .oversized(.literal(let size, let limit, let synchronizing), let head):
             let tag = CommandReader(head).tagOrStar
+            Log.info("imap.refused", ["conn": connection.id, "reason": "literal too big", "size": size])
             connection.send("\(tag) NO [TOOBIG] Literal of \(size) bytes is over the limit of \(limit)\r\n")
             if !synchronizing {
                 // The literal's bytes are already on their way and cannot be told from commands.
@@ -50,64 +83,169 @@ final class IMAPSession: Session {
             }
         case .oversized(_, let head):
             let tag = CommandReader(head).tagOrStar
+            Log.info("imap.refused", ["conn": connection.id, "reason": "line too long"])
             connection.send("\(tag) BAD Command line over \(service.limits.maxLineLength) bytes\r\n")
         case .malformed(let reason):
             connection.send("* BAD \(reason)\r\n")
         }
     }
 
-    private func run(_ name: String, tag: String, reader: inout CommandReader, on connection: Connection) throws {
+    private func command(_ bytes: [UInt8]) {
+        var reader = CommandReader(bytes)
+        var tag = "*"
+        do {
+            let start = try reader.commandStart()
+            tag = start.tag
+            try run(start.name, tag: tag, reader: &reader)
+        } catch let error as IMAPParseError {
+            Log.info("imap.bad_command", ["conn": connection.id, "reason": error.reason])
+            connection.send("\(error.tag ?? "*") BAD \(error.reason)\r\n")
+        } catch let refusal as IMAPRefusal {
+            let code = refusal.code.map { "[\($0)] " } ?? ""
+            connection.send("\(tag) \(refusal.kind.rawValue) \(code)\(refusal.text)\r\n")
+        } catch let error as StoreError {
+            connection.send("\(tag) \(Self.response(for: error))\r\n")
+        } catch {
+            Log.error("imap.command_failed", ["conn": connection.id, "error": error])
+            connection.send("\(tag) NO [SERVERBUG] The server failed; the error is logged\r\n")
+        }
+    }
+
+    /// The tagged reply for a store error.
+    static func response(for error: StoreError) -> String {
+        switch error {
+        case .notFound(let text): return "NO [NONEXISTENT] \(text)"
+        case .conflict(let text): return "NO [ALREADYEXISTS] \(text)"
+        case .invalid(let text): return "NO [CANNOT] \(text)"
+        case .busy: return "NO [INUSE] The mail store is busy; try again"
+        case .unusable, .sqlite:
+            Log.error("imap.store_failed", ["error": error])
+            return "NO [SERVERBUG] The mail store failed; the error is logged"
+        }
+    }
+
+    private func run(_ name: String, tag: String, reader: inout CommandReader) throws {
         switch name {
         case "CAPABILITY":
             try reader.end()
             connection.send("* CAPABILITY \(capabilities)\r\n\(tag) OK CAPABILITY completed\r\n")
-        case "NOOP":
+            return
+        case "NOOP", "CHECK":
             try reader.end()
-            connection.send("\(tag) OK NOOP completed\r\n")
+            var out = ResponseBuffer()
+            try reportChanges(into: &out)
+            out.line("\(tag) OK \(name) completed")
+            connection.send(out.bytes)
+            return
         case "LOGOUT":
             try reader.end()
-            state = .logout
             connection.close(saying: "* BYE Logging out\r\n\(tag) OK LOGOUT completed\r\n")
+            return
         case "ID":
             try reader.space()
-            clientID = try IDCommand.parse(&reader)
-            let version = TidelineVersion.current
-            connection.send("* ID (\"name\" \"Tideline\" \"version\" \"\(version)\")\r\n\(tag) OK ID completed\r\n")
-        case "LOGIN":
-            try reader.space()
-            let user = try reader.astring()
-            try reader.space()
-            let password = try reader.astring()
-            try reader.end()
-            try login(tag: tag, user: user, password: password, on: connection)
+            try identify(tag: tag, reader: &reader)
+            return
         default:
-            // Limitation: only CAPABILITY, NOOP, LOGOUT, ID and LOGIN are served so far.
-            connection.send("\(tag) BAD Unknown or unsupported command \(name)\r\n")
+            break
+        }
+        guard principal != nil else {
+            switch name {
+            case "LOGIN": try login(tag: tag, reader: &reader)
+            case "AUTHENTICATE": try authenticate(tag: tag, reader: &reader)
+            case "STARTTLS":
+                // Limitation: TLS is not offered yet; STARTTLS is refused.
+                throw IMAPRefusal.bad("STARTTLS is not available on this server yet")
+            default:
+                throw IMAPRefusal.bad(Self.known.contains(name) ? "\(name) needs a login first" : "Unknown command \(name)")
+            }
+            return
+        }
+        switch name {
+        case "LOGIN", "AUTHENTICATE": throw IMAPRefusal.bad("Already logged in")
+        case "ENABLE": try enable(tag: tag, reader: &reader)
+        case "SELECT", "EXAMINE": try select(tag: tag, readOnly: name == "EXAMINE", reader: &reader)
+        case "CREATE": try create(tag: tag, reader: &reader)
+        case "DELETE": try delete(tag: tag, reader: &reader)
+        case "RENAME": try rename(tag: tag, reader: &reader)
+        case "SUBSCRIBE", "UNSUBSCRIBE": try subscribe(tag: tag, on: name == "SUBSCRIBE", reader: &reader)
+        case "LIST": try list(tag: tag, reader: &reader)
+        case "LSUB": try lsub(tag: tag, reader: &reader)
+        case "NAMESPACE":
+            try reader.end()
+            connection.send("* NAMESPACE ((\"\" \"/\")) NIL NIL\r\n\(tag) OK NAMESPACE completed\r\n")
+        case "STATUS": try status(tag: tag, reader: &reader)
+        case "APPEND": try append(tag: tag, reader: &reader)
+        case "IDLE":
+            try reader.end()
+            startIdle(tag: tag)
+        default:
+            try runSelected(name, tag: tag, reader: &reader)
         }
     }
 
-    private func login(tag: String, user: String, password: String, on connection: Connection) throws {
-        guard case .notAuthenticated = state else {
-            connection.send("\(tag) BAD Already logged in\r\n")
-            return
+    /// Commands of the selected state, `UID` forms included.
+    private func runSelected(_ name: String, tag: String, reader: inout CommandReader) throws {
+        var command = name
+        var byUID = false
+        if name == "UID" {
+            try reader.space()
+            command = try reader.atom().uppercased()
+            byUID = true
         }
-        switch try service.store.authenticate(address: user, password: password) {
-        case .success(let principal):
-            state = .authenticated(principal)
-            connection.idleTimeout = service.limits.authenticatedIdleTimeout
-            if let device = principal.device {
-                try service.store.recordDeviceSeen(device.id, client: clientID, at: service.clock.now())
+        let selectedCommands: Set<String> = ["CLOSE", "UNSELECT", "EXPUNGE", "SEARCH", "FETCH", "STORE", "COPY",
+                                             "MOVE"]
+        guard selectedCommands.contains(command) else {
+            throw IMAPRefusal.bad("Unknown command \(byUID ? "UID " : "")\(command)")
+        }
+        guard let mailbox = selected else { throw IMAPRefusal.bad("\(command) needs a selected mailbox") }
+        switch (command, byUID) {
+        case ("CLOSE", false): try close(tag: tag, mailbox: mailbox, expunging: true, reader: &reader)
+        case ("UNSELECT", false): try close(tag: tag, mailbox: mailbox, expunging: false, reader: &reader)
+        case ("EXPUNGE", _): try expunge(tag: tag, mailbox: mailbox, byUID: byUID, reader: &reader)
+        case ("SEARCH", _): try search(tag: tag, mailbox: mailbox, byUID: byUID, reader: &reader)
+        case ("FETCH", _): try fetch(tag: tag, mailbox: mailbox, byUID: byUID, reader: &reader)
+        case ("STORE", _): try storeFlags(tag: tag, mailbox: mailbox, byUID: byUID, reader: &reader)
+        case ("COPY", _), ("MOVE", _):
+            try transfer(tag: tag, mailbox: mailbox, byUID: byUID, move: command == "MOVE", reader: &reader)
+        default: throw IMAPRefusal.bad("UID \(command) is not a command")
+        }
+    }
+
+    static let known: Set<String> = [
+        "ENABLE", "SELECT", "EXAMINE", "CREATE", "DELETE", "RENAME", "SUBSCRIBE", "UNSUBSCRIBE", "LIST", "LSUB",
+        "NAMESPACE", "STATUS", "APPEND", "IDLE", "CLOSE", "UNSELECT", "EXPUNGE", "SEARCH", "FETCH", "STORE", "COPY",
+        "MOVE", "UID",
+    ]
+
+    private func identify(tag: String, reader: inout CommandReader) throws {
+        clientID = try IDCommand.parse(&reader)
+        if let device = principal?.device, let clientID {
+            try store.recordDeviceSeen(device.id, client: clientID, at: service.clock.now())
+        }
+        let version = TidelineVersion.current
+        connection.send("* ID (\"name\" \"Tideline\" \"version\" \"\(version)\")\r\n\(tag) OK ID completed\r\n")
+    }
+
+    private func enable(tag: String, reader: inout CommandReader) throws {
+        var turnedOn: [String] = []
+        while reader.skipSpace() {
+            let name = try reader.atom().uppercased()
+            switch name {
+            case "CONDSTORE" where !condstore:
+                condstore = true
+                turnedOn.append(name)
+            case "QRESYNC" where !qresync:
+                qresync = true
+                condstore = true
+                turnedOn.append(name)
+            case "IMAP4REV2" where !rev2:
+                rev2 = true
+                turnedOn.append("IMAP4rev2")
+            default: break
             }
-            Log.info("imap.login", ["conn": connection.id, "peer": connection.peerHost, "user": principal.user.address,
-                                    "device": principal.device?.id ?? "-"])
-            connection.send("\(tag) OK [CAPABILITY \(capabilities)] Logged in\r\n")
-        case .failure(let failure):
-            Log.info("imap.login_failed", ["conn": connection.id, "peer": connection.peerHost, "user": user,
-                                           "reason": failure == .disabled ? "disabled" : "invalid credentials"])
-            let text = failure == .disabled
-                ? "[CONTACTADMIN] Account disabled" : "[AUTHENTICATIONFAILED] Invalid credentials"
-            connection.send("\(tag) NO \(text)\r\n")
         }
+        try reader.end()
+        connection.send("* ENABLED\(turnedOn.map { " " + $0 }.joined())\r\n\(tag) OK ENABLE completed\r\n")
     }
 
     func idleTimeout(on connection: Connection) {
@@ -116,6 +254,23 @@ final class IMAPSession: Session {
 
     func shutdown(on connection: Connection) {
         connection.close(saying: "* BYE Server shutting down\r\n")
+    }
+
+    func wake(on connection: Connection) {
+        guard idleTag != nil else { return }
+        var out = ResponseBuffer()
+        do {
+            try reportChanges(into: &out)
+        } catch {
+            Log.error("imap.idle_refresh_failed", ["conn": connection.id, "error": error])
+        }
+        if !out.isEmpty { connection.send(out.bytes) }
+        scheduleNextWake()
+    }
+
+    func ended(on connection: Connection) {
+        if let selected { service.events.unwatch(selected.mailbox.id, from: connection) }
+        selected = nil
     }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import ServerCore
 
 /// Frames LMTP input: command lines, and after `DATA` is accepted, the message up to the line
@@ -67,8 +68,7 @@ struct LMTPFramer: Framer {
     }
 
     static func isDataCommand(_ line: [UInt8]) -> Bool {
-        var text = String(decoding: line, as: UTF8.self).uppercased()
-        while text.last == "\n" || text.last == "\r" || text.last == " " { text.removeLast() }
-        return text == "DATA"
+        // "\r\n" is one Character in Swift: trim by character set, not by comparing the last one.
+        String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines).uppercased() == "DATA"
     }
 }

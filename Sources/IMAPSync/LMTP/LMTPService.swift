@@ -9,12 +9,14 @@ public struct LMTPService: Service {
     public let initialIdleTimeout: Double = 300
     public let store: Store
     public let clock: any WallClock
+    public let events: MailboxEvents
     public var maxMessageSize = 50 << 20
     public var hostName: String
 
-    public init(store: Store, clock: any WallClock, hostName: String? = nil) {
+    public init(store: Store, clock: any WallClock, events: MailboxEvents, hostName: String? = nil) {
         self.store = store
         self.clock = clock
+        self.events = events
         self.hostName = hostName ?? ProcessInfo.processInfo.hostName
     }
 
@@ -38,6 +40,7 @@ final class LMTPSession: Session {
     private var greeted = false
     private var sender: String?
     private var recipients: [User] = []
+    private var receivingData = false
 
     init(service: LMTPService) {
         self.service = service
@@ -50,12 +53,21 @@ final class LMTPSession: Session {
     func receive(_ frame: Frame, on connection: Connection) {
         switch frame {
         case .complete(let bytes):
+            if receivingData {
+                receivingData = false
+                deliver(Self.unstuff(bytes), on: connection)
+                return
+            }
             let line = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .newlines)
             command(line, on: connection)
         case .oversized(.line(let limit), _):
             connection.send("500 5.5.2 Line over \(limit) bytes\r\n")
         case .oversized(_, _), .malformed(_):
-            connection.send("552 5.3.4 Message too big\r\n")
+            receivingData = false
+            // One reply per recipient, as after any message (RFC 2033 4.2).
+            let reply = "552 5.3.4 Message over \(service.maxMessageSize) bytes\r\n"
+            connection.send(String(repeating: reply, count: max(1, recipients.count)))
+            reset()
         }
     }
 
@@ -83,12 +95,18 @@ final class LMTPSession: Session {
             }
             recipient(path, on: connection)
         case "DATA":
-            defer { connection.resumeFraming() }
-            guard !recipients.isEmpty else { return connection.send("503 5.5.1 No valid recipients\r\n") }
-            // Limitation: messages are not stored yet; DATA is refused with a temporary error so
-            // the MTA keeps the message queued and nothing is lost.
-            connection.send("451 4.3.0 Mail storage is not available yet; try again later\r\n")
-            reset()
+            guard !recipients.isEmpty else {
+                connection.resumeFraming()
+                return connection.send("503 5.5.1 No valid recipients\r\n")
+            }
+            receivingData = true
+            connection.send("354 Send the message, end with a line holding a single dot\r\n")
+            connection.resumeFraming { framer in
+                if var lmtp = framer as? LMTPFramer {
+                    lmtp.mode = .data
+                    framer = lmtp
+                }
+            }
         case "RSET":
             reset()
             connection.send("250 2.0.0 OK\r\n")
@@ -116,6 +134,66 @@ final class LMTPSession: Session {
             Log.error("lmtp.lookup_failed", ["conn": connection.id, "error": error])
             connection.send("451 4.3.0 Temporary lookup failure\r\n")
         }
+    }
+
+    /// Stores the message in each recipient's INBOX and answers once per accepted RCPT, in
+    /// order. Each reply is sent only after that recipient's copy is committed to disk.
+    private func deliver(_ bytes: [UInt8], on connection: Connection) {
+        let received = service.clock.now()
+        let header = "Return-Path: <\(sender ?? "")>\r\n"
+        let message = MessageContent.newMessage(Array(header.utf8) + bytes, date: received, flags: [])
+        var delivered: [Int64: String] = [:]
+        var replies = ""
+        for user in recipients {
+            if let reply = delivered[user.id] {
+                replies += reply
+                continue
+            }
+            let reply: String
+            do {
+                try service.store.ensureDefaultMailboxes(userID: user.id)
+                guard let inbox = try service.store.mailbox(userID: user.id, name: "INBOX") else {
+                    throw StoreError.notFound("INBOX of \(user.address) is missing")
+                }
+                let stored = try service.store.append(message, to: inbox.id)
+                service.events.changed(inbox.id)
+                Log.info("lmtp.delivered", ["conn": connection.id, "user": user.address, "uid": stored.uid,
+                                            "size": message.bytes.count])
+                reply = "250 2.0.0 <\(user.address)> delivered\r\n"
+            } catch {
+                Log.error("lmtp.delivery_failed", ["conn": connection.id, "user": user.address, "error": error])
+                reply = "451 4.3.0 <\(user.address)> temporary failure storing the message; try again later\r\n"
+            }
+            delivered[user.id] = reply
+            replies += reply
+        }
+        connection.send(replies)
+        reset()
+    }
+
+    /// The message without its terminating dot line and with leading dots unstuffed
+    /// (RFC 5321 4.5.2); bare line feeds become CRLF, as IMAP requires.
+    static func unstuff(_ data: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(data.count)
+        var lineStart = true
+        var index = 0
+        while index < data.count {
+            let byte = data[index]
+            if lineStart && byte == UInt8(ascii: ".") {
+                // The final line is the terminator: stop there.
+                let rest = data[(index + 1)...]
+                if rest.elementsEqual([0x0d, 0x0a]) || rest.elementsEqual([0x0a]) || rest.isEmpty { break }
+                index += 1
+                lineStart = false
+                continue
+            }
+            if byte == 0x0a && (out.last != 0x0d) { out.append(0x0d) }
+            out.append(byte)
+            lineStart = byte == 0x0a
+            index += 1
+        }
+        return out
     }
 
     private func reset() {

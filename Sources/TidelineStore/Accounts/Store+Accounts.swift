@@ -66,6 +66,10 @@ extension Store {
                 "INSERT INTO users (domain_id, address, password_hash, created) VALUES (?, ?, ?, ?)",
                 [domainID, address, passwordHash, now.storeSeconds])
             let id = db.lastInsertedRowID
+            for box in Self.defaultMailboxes {
+                try insertMailbox(db, userID: id, name: box.name, specialUse: box.specialUse)
+                try db.run("INSERT INTO subscriptions (user_id, name) VALUES (?, ?)", [id, box.name])
+            }
             try Audit.record(db, actor: actor, action: "user.add", subject: address)
             return User(id: id, address: address, domain: domain, disabled: false,
                         hasPassword: passwordHash != nil, created: Date(storeSeconds: now.storeSeconds))
