@@ -150,3 +150,59 @@ struct CLITests {
         #expect(!(try cli.run("domain", "list").stdout.contains("env.example")))
     }
 }
+
+@Suite("Importing mail from the command line", .serialized)
+struct ImportTests {
+    let cli = CLI()
+
+    func prepare() throws {
+        try cli.run("domain", "add", "example.org")
+        try cli.run("user", "add", "alice@example.org")
+    }
+
+    @Test("a Maildir imports with its flags, is safe to run twice, and bad files are reported")
+    func maildir() throws {
+        try prepare()
+        let maildir = TemporaryDirectory("maildir")
+        for sub in ["cur", "new", "tmp"] {
+            try FileManager.default.createDirectory(at: maildir.url.appendingPathComponent(sub),
+                                                    withIntermediateDirectories: true)
+        }
+        let seen = maildir.url.appendingPathComponent("cur/1700000000.M1P1.host:2,FS")
+        try Data("Subject: seen\n\nbody\n".utf8).write(to: seen)
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_700_000_000)],
+                                              ofItemAtPath: seen.path)
+        try Data("Subject: new\n\nbody\n".utf8).write(to: maildir.url.appendingPathComponent("new/1700000001.M2P1.host"))
+        try Data().write(to: maildir.url.appendingPathComponent("new/1700000002.M3P1.host"))
+
+        let first = try cli.json("import", "maildir", maildir.path, "--user", "alice@example.org") as? [String: Any]
+        #expect(first?["imported"] as? Int == 2)
+        let skipped = first?["skipped"] as? [String] ?? []
+        #expect(skipped.count == 1)
+        #expect(skipped.first?.hasPrefix("1700000002.M3P1.host: empty message") == true)
+        let second = try cli.json("import", "maildir", maildir.path, "--user", "alice@example.org") as? [String: Any]
+        #expect(second?["imported"] as? Int == 0)
+        #expect(second?["duplicates"] as? Int == 2)
+    }
+
+    @Test("an mbox imports dated by From lines, twice without duplicates; a non-mbox is refused")
+    func mbox() throws {
+        try prepare()
+        let folder = TemporaryDirectory("mbox")
+        let file = folder.url.appendingPathComponent("archive.mbox")
+        let text = "From a@example.net Mon Jan  6 08:00:00 2020\nSubject: one\n\nfirst\n>From the past\n\n"
+            + "From a@example.net Tue Jan  7 08:00:00 2020\nSubject: two\n\nsecond\n"
+        try Data(text.utf8).write(to: file)
+        let first = try cli.json("import", "mbox", file.path, "--user", "alice@example.org", "--mailbox", "Old")
+            as? [String: Any]
+        #expect(first?["imported"] as? Int == 2)
+        let again = try cli.json("import", "mbox", file.path, "--user", "alice@example.org", "--mailbox", "Old")
+            as? [String: Any]
+        #expect(again?["duplicates"] as? Int == 2)
+        let notMbox = folder.url.appendingPathComponent("x")
+        try Data("hello\n".utf8).write(to: notMbox)
+        let refused = try cli.run("import", "mbox", notMbox.path, "--user", "alice@example.org")
+        #expect(refused.status == 65)
+        #expect(refused.stderr.contains("not an mbox file"))
+    }
+}

@@ -11,7 +11,7 @@ final class IMAPHarness: @unchecked Sendable {
     let directory = TemporaryDirectory("tideline-imap")
     let store: Store
     let clock: ManualClock
-    let events = MailboxEvents(pollInterval: 30)
+    let events: MailboxEvents
     let server: Server
     let imapPort: UInt16
     let lmtpPort: UInt16
@@ -19,7 +19,8 @@ final class IMAPHarness: @unchecked Sendable {
     /// 2026-11-20 12:00:00 UTC.
     static let start = Date(timeIntervalSince1970: 1_795_694_400)
 
-    init(maxLiteralSize: Int = 1 << 20) throws {
+    init(maxLiteralSize: Int = 1 << 20, pollInterval: Double = 30) throws {
+        events = MailboxEvents(pollInterval: pollInterval)
         store = try Store(directory: directory.url)
         clock = ManualClock(Self.start)
         _ = try store.addDomain("example.org", actor: "test")

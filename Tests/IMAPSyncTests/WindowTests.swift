@@ -134,3 +134,47 @@ struct WindowTests {
         #expect(again.lines.contains("* 5 EXISTS"))
     }
 }
+
+@Suite("Window changes while connected", .serialized)
+struct LiveWindowTests {
+    @Test("a message leaving the window during IDLE is reported expunged without any command")
+    func ageOutDuringIdle() throws {
+        let harness = try IMAPHarness(pollInterval: 1)
+        try harness.deliver(subject: "old soon", age: 5 * day - 30)
+        try harness.deliver(subject: "fresh", age: 60)
+        let phone = try harness.connect(password: harness.device("phone", windowDays: 5))
+        try phone.expectOK(phone.run("SELECT INBOX"))
+        try phone.send("i IDLE\r\n")
+        #expect(try phone.readResponseLine() == "+ idling")
+        harness.clock.advance(by: 60)
+        #expect(try phone.readResponseLine() == "* 1 EXPUNGE")
+        try phone.send("DONE\r\n")
+        try phone.expectOK(phone.read(tag: "i"))
+        #expect(try phone.uids().count == 1)
+    }
+
+    @Test("the client string from ID and the login time are recorded for the device")
+    func deviceRecord() throws {
+        let harness = try IMAPHarness()
+        let added = try harness.store.addDevice(owner: "alice@example.org", name: "phone", actor: "test")
+        let client = try IMAPClient(port: harness.imapPort)
+        try client.expectOK(client.run("ID (\"name\" \"K-9 Mail\" \"version\" \"6.8\")"))
+        try client.expectOK(client.run("LOGIN alice@example.org \(added.appPassword)"))
+        let device = try harness.store.device(added.device.id)
+        #expect(device.client == "K-9 Mail 6.8")
+        #expect(device.lastSeen == Date(timeIntervalSince1970: IMAPHarness.start.timeIntervalSince1970.rounded(.down)))
+    }
+
+    @Test("IMAP4rev2 sessions get ESEARCH and UTF-8 names; LIST-STATUS adds STATUS lines")
+    func rev2() throws {
+        let harness = try IMAPHarness()
+        try harness.deliver(subject: "one", age: 60)
+        let client = try harness.connect()
+        #expect(try client.run("ENABLE IMAP4rev2").lines == ["* ENABLED IMAP4rev2"])
+        try client.expectOK(client.run("SELECT INBOX"))
+        let search = try client.run("SEARCH ALL")
+        #expect(search.lines.first?.hasSuffix("ALL 1") == true, "\(search)")
+        let list = try client.run("LIST \"\" INBOX RETURN (STATUS (MESSAGES UNSEEN))")
+        #expect(list.lines == ["* LIST (\\HasNoChildren) \"/\" INBOX", "* STATUS INBOX (MESSAGES 1 UNSEEN 1)"])
+    }
+}

@@ -237,6 +237,10 @@ extension IMAPSession {
     }
 
     private func decodeListName(_ raw: String) throws -> String {
+        // Each wildcard multiplies the matching work: a handful is all any client sends.
+        if raw.filter({ $0 == "*" || $0 == "%" }).count > 8 {
+            throw IMAPRefusal.bad("Too many wildcards in the mailbox pattern (at most 8)")
+        }
         if rev2 { return raw }
         guard let decoded = MailboxName.decodeUTF7(raw) else {
             throw IMAPRefusal.bad("Mailbox pattern is not valid modified UTF-7")
