@@ -4,3 +4,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
+#include <libxml/xmlmemory.h>
+
+// xmlFree is a global function pointer, which Swift 6 sees as shared mutable state.
+static inline void tl_xml_free(void *pointer) { xmlFree(pointer); }

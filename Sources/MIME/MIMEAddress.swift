@@ -63,7 +63,7 @@ public enum MIMEAddressParser {
                     index = colon + 1
                     var members: [MIMEAddress] = []
                     while index < tokens.count, !tokens[index].isSpecial(ASCII.semicolon) {
-                        if tokens[index].isSpecial(ASCII.comma) || tokens[index].isSpecial(ASCII.colon) {
+                        if isSpecial(ASCII.comma) || isSpecial(ASCII.colon) {
                             index += 1
                         } else if let member = mailbox() {
                             members.append(member)
@@ -99,7 +99,7 @@ public enum MIMEAddressParser {
         /// after it. Always moves the cursor forward unless it is already at one of those.
         mutating func mailbox() -> MIMEAddress? {
             let start = index
-            while index < tokens.count, !isEntryEnd(tokens[index]), !tokens[index].isSpecial(ASCII.lessThan) {
+            while index < tokens.count, !isEntryEnd(tokens[index]), !isSpecial(ASCII.lessThan) {
                 index += 1
             }
             guard index < tokens.count, tokens[index].isSpecial(ASCII.lessThan) else {
@@ -122,7 +122,7 @@ public enum MIMEAddressParser {
                 }
             }
             let specStart = index
-            while index < tokens.count, !tokens[index].isSpecial(ASCII.greaterThan), !isEntryEnd(tokens[index]) {
+            while index < tokens.count, !isSpecial(ASCII.greaterThan), !isEntryEnd(tokens[index]) {
                 index += 1
             }
             var address = addrSpec(tokens[specStart..<index])
@@ -132,6 +132,11 @@ public enum MIMEAddressParser {
                 index += 1
             }
             return address
+        }
+
+        /// Whether the token under the cursor is the special `byte`.
+        private func isSpecial(_ byte: UInt8) -> Bool {
+            index < tokens.count && tokens[index].isSpecial(byte)
         }
 
         private func isEntryEnd(_ token: StructuredToken) -> Bool {

@@ -45,10 +45,9 @@ public enum MIMECharset {
     }
 
     /// The Foundation encoding for an IANA charset name or one of its common aliases, or nil.
-    ///
-    /// Limitation: EUC-JP, ISO-8859-6 and ISO-8859-8 have no converter in this Foundation, so
-    /// they take the fallback path.
     public static func encoding(named name: String) -> String.Encoding? {
+        // Limitation: Foundation on Linux has no converter for EUC-JP, ISO-8859-6 (Arabic) or
+        // ISO-8859-8 (Hebrew); text in them takes the fallback path and comes out garbled.
         var key = name.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: " \t\"'"))
         if let star = key.firstIndex(of: "*") {
             // RFC 2231 section 5 allows a language after the charset: "utf-8*en".
@@ -73,7 +72,8 @@ public enum MIMECharset {
 
     /// N from "iso-8859-N" and the other spellings of it that mail uses.
     private static func isoPartNumber(_ key: String) -> Int? {
-        for prefix in ["iso-8859-", "iso8859-", "iso_8859-", "iso8859_", "iso-8859_"] where key.hasPrefix(prefix) {
+        let prefixes = ["iso-8859-", "iso8859-", "iso_8859-", "iso8859_", "iso-8859_"]
+        for prefix in prefixes where key.hasPrefix(prefix) {
             let rest = key.dropFirst(prefix.count).prefix { $0.isNumber }
             return Int(rest)
         }

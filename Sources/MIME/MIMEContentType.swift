@@ -27,7 +27,7 @@ public struct MIMEContentType: Sendable, Equatable {
 
     /// Parses a Content-Type value; nil when it has no `type/subtype` made of tokens.
     public init?(parsing value: [UInt8]) {
-        let tokens = StructuredTokenizer.tokens(value, specials: StructuredTokenizer.mimeSpecials)
+        let tokens = StructuredTokenizer.mimeTokens(value)
             .filter { $0.kind != .comment }
         guard tokens.count >= 3, tokens[0].kind == .atom, tokens[1].isSpecial(ASCII.slash),
               tokens[2].kind == .atom else {
@@ -90,10 +90,11 @@ public struct MIMEContentDisposition: Sendable, Equatable {
 
     /// Parses a Content-Disposition value; nil when it does not start with a token.
     public init?(parsing value: [UInt8]) {
-        let tokens = StructuredTokenizer.tokens(value, specials: StructuredTokenizer.mimeSpecials)
+        let tokens = StructuredTokenizer.mimeTokens(value)
             .filter { $0.kind != .comment }
         guard let first = tokens.first, first.kind == .atom else { return nil }
-        self.init(type: MIMECharset.latin1(first.text), parameters: ParameterParser.parameters(tokens[1...]))
+        let parameters = ParameterParser.parameters(tokens[1...])
+        self.init(type: MIMECharset.latin1(first.text), parameters: parameters)
     }
 
     /// The first parameter called `name` (any case), decoded; `filename` is the usual one.

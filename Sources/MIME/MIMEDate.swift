@@ -10,7 +10,8 @@ public enum MIMEDate {
     /// The instant `text` names, or nil when no day, month, year and time can be found in it or
     /// they are out of range.
     public static func parse(_ text: String) -> Date? {
-        let words = self.words(text)
+        // Real dates are short; reading only the start bounds the work on a junk header.
+        let words = self.words(String(text.prefix(maxLength)))
         var day: Int?
         var month: Int?
         var year: Int?
@@ -39,7 +40,8 @@ public enum MIMEDate {
                 continue
             }
             let lowered = word.lowercased()
-            if month == nil, lowered.count >= 3, let index = monthNames.firstIndex(of: String(lowered.prefix(3))) {
+            if month == nil, lowered.count >= 3,
+               let index = monthNames.firstIndex(of: lowered.prefix(3)) {
                 month = index + 1
                 continue
             }
@@ -60,6 +62,9 @@ public enum MIMEDate {
         return Date(timeIntervalSince1970: TimeInterval(seconds - (offset ?? 0)))
     }
 
+    /// Characters past this many are not read.
+    static let maxLength = 1024
+
     /// The words of the value with comments removed, split at whitespace and commas.
     private static func words(_ text: String) -> [String] {
         var cleaned = ""
@@ -78,7 +83,8 @@ public enum MIMEDate {
 
     /// `hh:mm`, `hh:mm:ss`, or the same with "."; nil when not all numbers.
     private static func clock(_ word: String) -> (Int, Int, Int)? {
-        let pieces = word.split(separator: word.contains(":") ? ":" : ".", omittingEmptySubsequences: false)
+        let separator: Character = word.contains(":") ? ":" : "."
+        let pieces = word.split(separator: separator, omittingEmptySubsequences: false)
         guard (2...3).contains(pieces.count), pieces.allSatisfy({ !$0.isEmpty && $0.count <= 2 }) else {
             return nil
         }
@@ -96,11 +102,14 @@ public enum MIMEDate {
         }
     }
 
-    private static let monthNames = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+    private static let monthNames: [Substring] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ]
 
     /// Zone names of RFC 5322 section 4.3 and a few that mail still carries, in hours from UTC.
     private static let namedZones: [String: Int] = [
-        "ut": 0, "utc": 0, "gmt": 0, "z": 0, "wet": 0, "bst": 1, "cet": 1, "met": 1, "cest": 2, "eet": 2,
+        "ut": 0, "utc": 0, "gmt": 0, "z": 0, "wet": 0,
+        "bst": 1, "cet": 1, "met": 1, "cest": 2, "eet": 2,
         "est": -5, "edt": -4, "cst": -6, "cdt": -5, "mst": -7, "mdt": -6, "pst": -8, "pdt": -7,
         "jst": 9, "kst": 9, "hkt": 8,
     ]

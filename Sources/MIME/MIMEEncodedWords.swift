@@ -46,20 +46,25 @@ public enum MIMEEncodedWords {
             guard bytes[cursor] > 0x20, bytes[cursor] < 0x7F else { return nil }
             cursor += 1
         }
-        guard cursor > charsetStart, cursor + 2 < limit, bytes[cursor + 2] == ASCII.question else { return nil }
-        var charset = MIMECharset.latin1(bytes[charsetStart..<cursor]).lowercased()
-        if let star = charset.firstIndex(of: "*") {
-            charset = String(charset[..<star])
+        guard cursor > charsetStart, cursor + 2 < limit, bytes[cursor + 2] == ASCII.question else {
+            return nil
         }
         let encoding = ASCII.lowercased(bytes[cursor + 1])
         guard encoding == 0x62 || encoding == 0x71 else { return nil }  // "b" or "q"
+        let charsetEnd = cursor
         let textStart = cursor + 3
         cursor = textStart
-        while cursor + 1 < limit, !(bytes[cursor] == ASCII.question && bytes[cursor + 1] == ASCII.equals) {
-            guard !ASCII.isWhitespace(bytes[cursor]), !ASCII.isLineBreak(bytes[cursor]) else { return nil }
+        // Encoded text holds no whitespace and no "?" (RFC 2047 sections 4 and 5), so the first
+        // "?" must start the closing "?=". Stopping there also keeps the scan linear.
+        while cursor < limit, bytes[cursor] != ASCII.question {
+            guard bytes[cursor] > 0x20 else { return nil }
             cursor += 1
         }
-        guard cursor + 1 < limit else { return nil }
+        guard cursor + 1 < limit, bytes[cursor + 1] == ASCII.equals else { return nil }
+        var charset = MIMECharset.latin1(bytes[charsetStart..<charsetEnd]).lowercased()
+        if let star = charset.firstIndex(of: "*") {
+            charset = String(charset[..<star])
+        }
         let text = bytes[textStart..<cursor]
         let decoded = encoding == 0x62 ? MIMETransferDecoding.base64(text) : qDecoded(text)
         return Word(charset: charset, bytes: decoded, end: cursor + 2)
@@ -74,7 +79,8 @@ public enum MIMEEncodedWords {
             if byte == ASCII.underscore {
                 output.append(ASCII.space)
             } else if byte == ASCII.equals, index + 2 < text.endIndex,
-                      let high = ASCII.hexValue(text[index + 1]), let low = ASCII.hexValue(text[index + 2]) {
+                      let high = ASCII.hexValue(text[index + 1]),
+                      let low = ASCII.hexValue(text[index + 2]) {
                 output.append(high << 4 | low)
                 index += 2
             } else {
@@ -95,15 +101,17 @@ public enum MIMEEncodedWords {
         var lastWasWord = false
 
         mutating func add(_ byte: UInt8) {
-            if lastWasWord, ASCII.isWhitespace(byte) || ASCII.isLineBreak(byte) {
-                pendingSpace.append(byte)
-                return
+            if lastWasWord {
+                if ASCII.isWhitespace(byte) || ASCII.isLineBreak(byte) {
+                    pendingSpace.append(byte)
+                    return
+                }
+                flushWord()
+                plain += pendingSpace
+                pendingSpace.removeAll()
+                lastWasWord = false
             }
-            flushWord()
-            plain += pendingSpace
-            pendingSpace.removeAll()
             plain.append(byte)
-            lastWasWord = false
         }
 
         mutating func add(_ word: Word) {

@@ -52,6 +52,8 @@ enum HeaderParser {
     /// control bytes) stay part of the header bytes but are not fields, like a stray line in a
     /// real-world header; a continuation line with no field before it is skipped the same way.
     static func parse(_ bytes: [UInt8], in range: Range<Int>) -> (fields: [MIMEHeaderField], end: Int) {
+        // Limitation: lines end at LF (with or without CR). Bare CR line ends, which no current
+        // mailer writes, are not recognised, so such a message reads as one long header line.
         var fields: [MIMEHeaderField] = []
         var open: (start: Int, nameEnd: Int, valueStart: Int)?
         var openEnd = range.lowerBound
@@ -78,7 +80,8 @@ enum HeaderParser {
         while lineStart < range.upperBound {
             let lineFeed = bytes.lineFeed(from: lineStart, before: range.upperBound)
             let next = min(lineFeed + 1, range.upperBound)
-            let isBlank = lineFeed == lineStart || (lineFeed == lineStart + 1 && bytes[lineStart] == ASCII.cr)
+            let isBlank = lineFeed == lineStart
+                || (lineFeed == lineStart + 1 && bytes[lineStart] == ASCII.cr)
             if isBlank {
                 close()
                 return (fields, next)
@@ -102,7 +105,9 @@ enum HeaderParser {
 
     /// The end of a valid field name on the line and the colon's offset, or nil when the line is
     /// no field. Whitespace before the colon is allowed (RFC 5322 section 4.5.3, obsolete syntax).
-    private static func fieldNameEnd(_ bytes: [UInt8], _ start: Int, _ end: Int) -> (name: Int, colon: Int)? {
+    private static func fieldNameEnd(
+        _ bytes: [UInt8], _ start: Int, _ end: Int
+    ) -> (name: Int, colon: Int)? {
         var index = start
         while index < end, bytes[index] != ASCII.colon {
             index += 1

@@ -8,7 +8,8 @@ public struct MIMEParameter: Sendable, Equatable {
     /// The attribute, lower-cased, without any RFC 2231 `*` or section number.
     public let name: String
 
-    /// The decoded value.
+    /// The decoded value. RFC 2047 encoded words, which some mailers put in file names against
+    /// RFC 2047 section 5, stay encoded here; `MIMEEncodedWords.decode` reads them.
     public let value: String
 
     /// The charset named by an RFC 2231 extended value, if the value had one.
@@ -136,8 +137,8 @@ enum ParameterParser {
             attribute = attribute.dropLast()
         }
         var section = -1
-        if let star = attribute.lastIndex(of: "*"), let number = Int(attribute[attribute.index(after: star)...]),
-           number >= 0 {
+        if let star = attribute.lastIndex(of: "*"),
+           let number = Int(attribute[attribute.index(after: star)...]), number >= 0 {
             section = number
             attribute = attribute[..<star]
         }
@@ -176,8 +177,10 @@ enum ParameterParser {
             }
             bytes += percentDecoded(value)
         }
-        let text = charset.map { MIMECharset.decode(bytes, charset: $0) } ?? MIMECharset.bestEffort(bytes)
-        return MIMEParameter(name: name, value: text, charset: charset, language: language, valueBytes: bytes)
+        return MIMEParameter(
+            name: name, value: MIMECharset.decode(bytes, charset: charset),
+            charset: charset, language: language, valueBytes: bytes
+        )
     }
 
     /// Splits `charset'language'rest`; nil when the two apostrophes are missing.

@@ -136,7 +136,8 @@ public final class MIMEPart: Sendable {
     /// The language tags of Content-Language (RFC 3282), in order.
     public var contentLanguage: [String] {
         guard let field = fields.first(where: { $0.hasName("Content-Language") }) else { return [] }
-        return StructuredTokenizer.tokens(field.unfoldedBytes, specials: StructuredTokenizer.mimeSpecials)
+        let tokens = StructuredTokenizer.mimeTokens(field.unfoldedBytes)
+        return tokens
             .filter { $0.kind == .atom }
             .map { MIMECharset.latin1($0.text) }
     }

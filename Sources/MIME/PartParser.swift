@@ -23,7 +23,8 @@ struct PartParser {
         let structure: MIMEPart.Structure
         if contentType.isMultipart {
             if let boundary = contentType.boundary, depth < Self.maxDepth {
-                let childDefault: MIMEContentType = contentType.subtype == "digest" ? .defaultDigestEntry : .defaultText
+                let childDefault = contentType.subtype == "digest"
+                    ? MIMEContentType.defaultDigestEntry : .defaultText
                 let children = split(bodyRange, at: Array(boundary.utf8)).map {
                     parsePart(in: $0, depth: depth + 1, defaultType: childDefault)
                 }
@@ -51,8 +52,10 @@ struct PartParser {
 
     /// The Content-Transfer-Encoding token, lower-cased; `7bit` when absent (RFC 2045 section 6.1).
     static func transferEncoding(_ fields: [MIMEHeaderField]) -> String {
-        guard let field = fields.first(where: { $0.hasName("Content-Transfer-Encoding") }) else { return "7bit" }
-        let tokens = StructuredTokenizer.tokens(field.unfoldedBytes, specials: StructuredTokenizer.mimeSpecials)
+        guard let field = fields.first(where: { $0.hasName("Content-Transfer-Encoding") }) else {
+            return "7bit"
+        }
+        let tokens = StructuredTokenizer.mimeTokens(field.unfoldedBytes)
         guard let token = tokens.first(where: { $0.kind == .atom }) else { return "7bit" }
         return MIMECharset.latin1(token.text).lowercased()
     }

@@ -55,8 +55,10 @@ private struct TextCollector {
     /// no transfer encoding makes text more than three times shorter than its encoded form.
     private mutating func appendBody(of part: MIMEPart) {
         let room = limit - used
-        let readable = part.bodyRange.prefix(room.multipliedReportingOverflow(by: 3).overflow ? room : room * 3)
-        let decoded = MIMETransferDecoding.decode(part.source[readable], encoding: part.contentTransferEncoding)
+        let (tripled, overflow) = room.multipliedReportingOverflow(by: 3)
+        let readable = part.bodyRange.prefix(overflow ? room : tripled)
+        let encoding = part.contentTransferEncoding
+        let decoded = MIMETransferDecoding.decode(part.source[readable], encoding: encoding)
         append(MIMECharset.decode(decoded, charset: part.contentType.charset))
     }
 

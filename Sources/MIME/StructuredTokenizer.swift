@@ -38,6 +38,11 @@ struct StructuredTokenizer {
     /// Comment nesting beyond this depth is read as plain comment text.
     static let maxCommentDepth = 64
 
+    /// The tokens of a MIME field value (Content-Type, Content-Disposition and the like).
+    static func mimeTokens(_ bytes: [UInt8]) -> [StructuredToken] {
+        tokens(bytes, specials: mimeSpecials)
+    }
+
     static func tokens(_ bytes: [UInt8], specials: Set<UInt8>) -> [StructuredToken] {
         var tokens: [StructuredToken] = []
         var index = 0
@@ -59,7 +64,7 @@ struct StructuredTokenizer {
                 let (text, end) = comment(bytes, from: index + 1)
                 token = StructuredToken(kind: .comment, text: text, followsSpace: sawSpace)
                 index = end
-            case ASCII.openBracket where specials.contains(ASCII.openBracket) && specials.contains(ASCII.dot):
+            case ASCII.openBracket where specials == addressSpecials:
                 let (text, end) = delimited(bytes, from: index + 1, closing: ASCII.closeBracket)
                 token = StructuredToken(
                     kind: .domainLiteral, text: [ASCII.openBracket] + text + [ASCII.closeBracket],
@@ -74,7 +79,8 @@ struct StructuredTokenizer {
                 while index < bytes.count, isAtomByte(bytes[index], specials) {
                     index += 1
                 }
-                token = StructuredToken(kind: .atom, text: Array(bytes[start..<index]), followsSpace: sawSpace)
+                let text = Array(bytes[start..<index])
+                token = StructuredToken(kind: .atom, text: text, followsSpace: sawSpace)
             }
             tokens.append(token)
             sawSpace = false

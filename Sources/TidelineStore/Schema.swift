@@ -114,6 +114,60 @@ enum Schema {
         );
         CREATE INDEX expunged_by_modseq ON expunged(mailbox_id, modseq);
         """,
+        // 3: WebDAV, CalDAV and CardDAV. Calendar objects keep their span (first start, last
+        // end, NULL end for open-ended series) and tasks their completion, so that windows and
+        // time ranges are index lookups; every change gets a per-collection sequence number for
+        // sync-collection, with tombstones for deletions.
+        """
+        CREATE TABLE dav_collections (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('calendar', 'addressbook', 'files')),
+            path TEXT NOT NULL,
+            sync_seq INTEGER NOT NULL DEFAULT 0,
+            components TEXT,
+            created INTEGER NOT NULL,
+            UNIQUE (user_id, kind, path)
+        );
+        CREATE TABLE dav_objects (
+            id INTEGER PRIMARY KEY,
+            collection_id INTEGER NOT NULL REFERENCES dav_collections(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            etag TEXT NOT NULL,
+            content_type TEXT NOT NULL,
+            data BLOB NOT NULL,
+            uid TEXT,
+            component TEXT,
+            span_start INTEGER,
+            span_end INTEGER,
+            completed INTEGER,
+            modified INTEGER NOT NULL,
+            sync_seq INTEGER NOT NULL,
+            UNIQUE (collection_id, name)
+        );
+        CREATE UNIQUE INDEX dav_objects_by_uid ON dav_objects(collection_id, uid) WHERE uid IS NOT NULL;
+        CREATE INDEX dav_objects_by_end ON dav_objects(collection_id, component, span_end);
+        CREATE INDEX dav_objects_by_start ON dav_objects(collection_id, component, span_start);
+        CREATE INDEX dav_objects_by_completed ON dav_objects(collection_id, component, completed);
+        CREATE TABLE dav_changes (
+            collection_id INTEGER NOT NULL REFERENCES dav_collections(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            deleted INTEGER NOT NULL,
+            PRIMARY KEY (collection_id, seq)
+        );
+        CREATE TABLE dav_properties (
+            id INTEGER PRIMARY KEY,
+            collection_id INTEGER REFERENCES dav_collections(id) ON DELETE CASCADE,
+            object_id INTEGER REFERENCES dav_objects(id) ON DELETE CASCADE,
+            namespace TEXT NOT NULL,
+            name TEXT NOT NULL,
+            value TEXT NOT NULL,
+            CHECK ((collection_id IS NULL) != (object_id IS NULL))
+        );
+        CREATE UNIQUE INDEX dav_properties_by_owner ON dav_properties(
+            ifnull(collection_id, 0), ifnull(object_id, 0), namespace, name);
+        """,
     ]
 
     static var latestVersion: Int { migrations.count }

@@ -34,7 +34,8 @@ struct EncodedWordTests {
 
     @Test("malformed words are left as written")
     func malformed() {
-        for text in ["=?utf-8?x?abc?=", "=?utf-8?q?no end", "=??q?abc?=", "=?utf-8?q?has space?=", "=?", "=", "a=?b"] {
+        let broken = ["=?utf-8?x?abc?=", "=?utf-8?q?no end", "=??q?abc?=", "=?utf-8?q?a b?=", "=?", "a=?b"]
+        for text in broken {
             #expect(MIMEEncodedWords.decode(text) == text)
         }
     }

@@ -7,7 +7,8 @@ struct EnvelopeTests {
     func plainEnvelope() throws {
         let envelope = try TestMessages.message("simple").envelope
         let alice = "((\"Alice Example\" NIL \"alice\" \"example.org\"))"
-        let expected = "(\"Tue, 1 Jul 2003 10:52:37 +0200\" \"Lunch on Thursday?\" \(alice) \(alice) \(alice) "
+        let expected = "(\"Tue, 1 Jul 2003 10:52:37 +0200\" \"Lunch on Thursday?\" "
+            + "\(alice) \(alice) \(alice) "
             + "((\"Bob\" NIL \"bob\" \"example.net\")(\"Carol C.\" NIL \"carol\" \"example.net\")) "
             + "NIL NIL NIL \"<1234@mail.example.org>\")"
         #expect(envelope == expected)
@@ -17,7 +18,8 @@ struct EnvelopeTests {
     func encodedSubjectAndEmptyGroup() throws {
         let envelope = try TestMessages.message("alternative").envelope
         let jean = "((\"Dupont, Jean\" NIL \"jean\" \"example.fr\"))"
-        let expected = "(\"2 Mar 24 9:05 EST\" \"=?ISO-8859-1?Q?R=E9union?= =?ISO-8859-1?Q?_d=E9plac=E9e?=\" "
+        let expected = "(\"2 Mar 24 9:05 EST\" "
+            + "\"=?ISO-8859-1?Q?R=E9union?= =?ISO-8859-1?Q?_d=E9plac=E9e?=\" "
             + "\(jean) \(jean) \(jean) ((NIL NIL \"undisclosed-recipients\" NIL)(NIL NIL NIL NIL)) "
             + "NIL NIL \"<orig.7@example.com>\" \"<alt.1@example.fr>\")"
         #expect(envelope == expected)
@@ -28,7 +30,8 @@ struct EnvelopeTests {
         let envelope = try TestMessages.message("mixed").envelope
         let expected = "(\"Wed, 17 Jan 2024 08:00:00 -0500\" \"Report and forwarded note\" "
             + "((\"Eve\" NIL \"eve\" \"example.com\")) ((NIL NIL \"list-bounces\" \"lists.example.com\")) "
-            + "((NIL NIL \"team\" NIL)(NIL NIL \"ann\" \"example.com\")(\"Ben B\" NIL \"ben\" \"example.com\")"
+            + "((NIL NIL \"team\" NIL)(NIL NIL \"ann\" \"example.com\")"
+            + "(\"Ben B\" NIL \"ben\" \"example.com\")"
             + "(NIL NIL NIL NIL)) ((NIL \"@relay.example.com\" \"dave\" \"example.com\")) "
             + "((NIL NIL \"frank\" \"\")) NIL NIL \"<mixed.42@example.com>\")"
         #expect(envelope == expected)
@@ -46,8 +49,9 @@ struct EnvelopeTests {
     @Test("an empty Sender falls back to From, and a message without fields is all NIL")
     func fallbacks() {
         let message = MIMEMessage(crlf("From: a@example.com\nSender:\nReply-To: r@example.com\n\nx"))
-        #expect(message.envelope == "(NIL NIL ((NIL NIL \"a\" \"example.com\")) ((NIL NIL \"a\" \"example.com\")) "
-            + "((NIL NIL \"r\" \"example.com\")) NIL NIL NIL NIL NIL)")
+        let author = "((NIL NIL \"a\" \"example.com\"))"
+        #expect(message.envelope
+            == "(NIL NIL \(author) \(author) ((NIL NIL \"r\" \"example.com\")) NIL NIL NIL NIL NIL)")
         #expect(MIMEMessage([]).envelope == "(NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL)")
     }
 
@@ -75,7 +79,8 @@ struct EnvelopeTests {
 
     @Test("broken lists still give what can be read")
     func brokenLists() {
-        #expect(MIMEAddressParser.parse(",, a@x.org ,, ") == [.mailbox(MIMEAddress(mailbox: "a", host: "x.org"))])
+        let plain = MIMEAddress(mailbox: "a", host: "x.org")
+        #expect(MIMEAddressParser.parse(",, a@x.org ,, ") == [.mailbox(plain)])
         #expect(MIMEAddressParser.parse("Ann <ann@x.org, bob@y.org") == [
             .mailbox(MIMEAddress(displayName: "Ann", mailbox: "ann", host: "x.org")),
             .mailbox(MIMEAddress(mailbox: "bob", host: "y.org")),

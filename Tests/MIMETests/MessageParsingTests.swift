@@ -37,7 +37,8 @@ struct MessageParsingTests {
         #expect(children[0].bodyBytes.text == "La r=E9union est d=E9plac=E9e =E0 =\r\ndemain.")
         #expect(children[0].contentTransferEncoding == "quoted-printable")
         #expect(children[0].contentType.charset == "iso-8859-1")
-        #expect(children[1].bodyBytes.text == "PHA+TGEgcsOpdW5pb24gZXN0IGTDqXBsYWPDqWUgw6AgZGVtYWluLjwvcD4K")
+        #expect(children[1].bodyBytes.text.hasPrefix("PHA+TGEgcsOpdW5pb24gZXN0IGTDqX"))
+        #expect(children[1].bodyBytes.text.hasSuffix("BsYWPDqWUgw6AgZGVtYWluLjwvcD4K"))
         #expect(children[1].depth == 1)
         #expect(root.childRanges == children.map(\.range))
         for child in children {
@@ -107,7 +108,15 @@ struct MessageParsingTests {
 
     @Test("stray lines in a header are kept as header bytes but are not fields")
     func strayHeaderLines() {
-        let root = MIMEMessage(crlf(" orphan continuation\nNot a field\nX-Spaced : yes\nBad Name: no\nTo: a\n\nx")).root
+        let root = MIMEMessage(crlf("""
+             orphan continuation
+            Not a field
+            X-Spaced : yes
+            Bad Name: no
+            To: a
+
+            x
+            """)).root
         #expect(root.fields.map(\.name) == ["X-Spaced", "To"])
         #expect(root.value(of: "x-spaced") == "yes")
         #expect(root.bodyBytes.text == "x")
