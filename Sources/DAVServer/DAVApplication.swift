@@ -1,28 +1,123 @@
 import Foundation
 import ServerCore
+import SyncPolicy
 import TidelineStore
 
-/// The DAV front end's request router.
-///
-/// Until WebDAV, CalDAV and CardDAV are served, it answers the health check and says plainly
-/// that everything else is not implemented.
-public struct DAVApplication: HTTPResponder {
+/// The DAV front end: authenticates each request, finds what its URL names and hands it to the
+/// method's handler. Health checks and discovery redirects need no login; everything under
+/// `/dav/` does.
+public final class DAVApplication: HTTPResponder, @unchecked Sendable {
     let store: Store
+    let clock: any WallClock
     let started: Date
+    let authentication: BasicAuthentication
+    private let lock = NSLock()
+    /// When each device's last-seen time was last written, so it is written once a minute.
+    private var seenWritten: [String: Date] = [:]
+    /// Users whose default collections are known to exist.
+    private var provisioned: Set<Int64> = []
 
-    public init(store: Store, started: Date = Date()) {
+    static let allowed = "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, PROPPATCH, MKCOL, MKCALENDAR, COPY, MOVE, REPORT"
+    static let davClasses = "1, 3, access-control, calendar-access, addressbook, extended-mkcol"
+
+    public init(store: Store, clock: any WallClock = SystemClock(), started: Date = Date(),
+                throttle: LoginThrottle = LoginThrottle()) {
         self.store = store
+        self.clock = clock
         self.started = started
+        authentication = BasicAuthentication(store: store, throttle: throttle)
     }
 
     public func respond(to request: HTTPRequest, from connection: Connection) -> HTTPResponse {
+        do {
+            return try route(request, peer: connection.peerHost, connection: connection.id)
+        } catch let error as DAVError {
+            if error.status >= 500 {
+                Log.error("dav.failed", ["conn": connection.id, "method": request.method, "path": request.path,
+                                         "status": error.status, "reason": error.message])
+            } else {
+                Log.info("dav.refused", ["conn": connection.id, "method": request.method, "path": request.path,
+                                         "status": error.status, "reason": error.message])
+            }
+            return error.response
+        } catch {
+            Log.error("dav.failed", ["conn": connection.id, "method": request.method, "path": request.path,
+                                     "error": error])
+            return HTTPResponse.text(500, "The server could not complete \(request.method) \(request.path); "
+                                     + "the failure is logged. Retry later.")
+        }
+    }
+
+    private func route(_ request: HTTPRequest, peer: String, connection: UInt64) throws -> HTTPResponse {
         switch (request.method, request.path) {
         case ("GET", "/healthz"), ("HEAD", "/healthz"):
             return health()
+        case (_, "/.well-known/caldav"), (_, "/.well-known/carddav"):
+            return HTTPResponse(status: 301, headers: [("Location", DAVPath.prefix + "/")])
         default:
-            // Limitation: WebDAV, CalDAV and CardDAV are not served yet; every other request gets 501.
-            return HTTPResponse.text(501, "\(request.method) \(request.path) is not implemented by this server yet.")
+            break
         }
+        let davPath: DAVPath
+        if request.path == "/" {
+            davPath = .root
+        } else if let parsed = try DAVPath.parse(request.path) {
+            davPath = parsed
+        } else {
+            throw DAVError(404, "Nothing is at \(request.path); DAV clients start at /dav/ or /.well-known/caldav.")
+        }
+        if request.method == "OPTIONS" {
+            return HTTPResponse(status: 200, headers: [("DAV", Self.davClasses), ("Allow", Self.allowed),
+                                                       ("Accept-Ranges", "none")])
+        }
+        let principal: Principal
+        switch try authentication.authenticate(request, peer: peer) {
+        case .success(let found):
+            principal = found
+        case .missing:
+            return unauthorized("Log in with your address and password or a device app password.")
+        case .failed(let address, let disabled):
+            Log.info("dav.login_failed", ["conn": connection, "peer": peer, "user": address,
+                                          "reason": disabled ? "account disabled" : "invalid credentials"])
+            return unauthorized(disabled ? "This account is disabled; contact your administrator."
+                                : "The address or password is wrong.")
+        }
+        let now = clock.now()
+        recordSeen(principal, request: request, at: now)
+        try provision(principal.user)
+        let scope: PolicyScope = principal.device.map { .device($0.id) } ?? .user(principal.user.address)
+        let context = DAVContext(request: request, store: store, principal: principal,
+                                 policy: try store.effectivePolicy(for: scope), now: now,
+                                 path: request.path.removingPercentEncoding ?? request.path)
+        return try context.dispatch(davPath)
+    }
+
+    private func unauthorized(_ text: String) -> HTTPResponse {
+        var response = HTTPResponse.text(401, text)
+        response.headers.append(("WWW-Authenticate", BasicAuthentication.challenge))
+        return response
+    }
+
+    /// Writes a device's last-seen time and client string at most once a minute.
+    private func recordSeen(_ principal: Principal, request: HTTPRequest, at now: Date) {
+        guard let device = principal.device else { return }
+        let due = lock.withLock {
+            guard (seenWritten[device.id].map { now.timeIntervalSince($0) >= 60 }) ?? true else { return false }
+            seenWritten[device.id] = now
+            return true
+        }
+        guard due else { return }
+        do {
+            try store.recordDeviceSeen(device.id, client: request.header("user-agent"), at: now)
+        } catch {
+            Log.error("dav.device_seen_failed", ["device": device.id, "error": error])
+        }
+    }
+
+    /// Makes a user's default calendar, task list, address book and file area on first use.
+    private func provision(_ user: User) throws {
+        guard !lock.withLock({ provisioned.contains(user.id) }) else { return }
+        try store.ensureDefaultCollections(userID: user.id)
+        _ = lock.withLock { provisioned.insert(user.id) }
     }
 
     /// 200 with the version and uptime when the store answers, 503 when it does not.
@@ -35,6 +130,27 @@ public struct DAVApplication: HTTPResponder {
             Log.error("health.store_failed", ["error": error])
             return .json(503, ["status": "store unavailable", "version": TidelineVersion.current,
                                "uptime_seconds": uptime])
+        }
+    }
+}
+
+extension DAVContext {
+    func dispatch(_ davPath: DAVPath) throws -> HTTPResponse {
+        switch request.method {
+        case "PROPFIND": return try propfind(davPath)
+        case "PROPPATCH": return try proppatch(davPath)
+        case "GET", "HEAD": return try get(davPath)
+        case "PUT": return try put(davPath)
+        case "DELETE": return try delete(davPath)
+        case "MKCOL": return try mkcol(davPath, calendar: false)
+        case "MKCALENDAR": return try mkcol(davPath, calendar: true)
+        case "COPY": return try copyOrMove(davPath, move: false)
+        case "MOVE": return try copyOrMove(davPath, move: true)
+        case "REPORT": return try report(davPath)
+        default:
+            var refusal = DAVError(405, "\(request.method) is not supported here; allowed: \(DAVApplication.allowed).")
+            refusal.headers = [("Allow", DAVApplication.allowed)]
+            throw refusal
         }
     }
 }

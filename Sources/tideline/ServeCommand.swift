@@ -54,7 +54,8 @@ enum ServeCommand {
         let boundLMTP: ListenAddress
         do {
             boundIMAP = try server.listen(on: imap, service: IMAPService(store: store, clock: clock, events: events))
-            boundDAV = try server.listen(on: dav, service: HTTPService(responder: DAVApplication(store: store)))
+            boundDAV = try server.listen(on: dav, service: HTTPService(responder: DAVApplication(store: store,
+                                                                                                clock: clock)))
             boundLMTP = try server.listen(on: lmtp, service: LMTPService(store: store, clock: clock, events: events))
         } catch let error as ServerError {
             throw CommandFailure(code: ExitCode.unavailable, message: "\(error)")

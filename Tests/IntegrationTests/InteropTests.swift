@@ -34,10 +34,11 @@ struct InteropTests {
         return (data, server, appPassword)
     }
 
-    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:])
-        throws -> (Int32, String)
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
+                    directory: URL? = nil) throws -> (Int32, String)
     {
         let process = Process()
+        if let directory { process.currentDirectoryURL = directory }
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment

@@ -26,8 +26,11 @@ struct ServeTests {
         #expect(object?["uptime_seconds"] as? Int != nil)
         #expect(health.headers["date"] != nil)
 
-        let other = try httpRequest(port: server.httpPort, "GET", "/calendars/")
-        #expect(other.status == 501)
+        let outside = try httpRequest(port: server.httpPort, "GET", "/calendars/")
+        #expect(outside.status == 404)
+        #expect(String(decoding: outside.body, as: UTF8.self).contains("/.well-known/caldav"))
+        let unauthenticated = try httpRequest(port: server.httpPort, "PROPFIND", "/dav/")
+        #expect(unauthenticated.status == 401)
 
         #expect(server.stop(signal: SIGTERM) == 0)
         #expect(server.logText.contains("event=server.stopped"))

@@ -29,7 +29,7 @@ final class HTTPSession: Session {
             }
             let started = monotonicNow()
             let response = responder.respond(to: request, from: connection)
-            let keepAlive = request.keepAlive && response.status != 400
+            let keepAlive = request.keepAlive
             connection.send(response.serialized(keepAlive: keepAlive, headRequest: request.method == "HEAD"))
             Log.debug("http.request", ["conn": connection.id, "method": request.method, "path": request.path,
                                        "status": response.status,

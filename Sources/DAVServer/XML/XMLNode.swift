@@ -18,6 +18,8 @@ public enum XMLNamespace {
     public static let carddav = "urn:ietf:params:xml:ns:carddav"
     public static let calendarServer = "http://calendarserver.org/ns/"
     public static let apple = "http://apple.com/ns/ical/"
+    /// Tideline's own elements: error descriptions next to a precondition that holds an href.
+    public static let tideline = "urn:x-tideline:dav"
 }
 
 extension XMLName {

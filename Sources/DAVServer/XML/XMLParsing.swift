@@ -17,6 +17,7 @@ public enum XMLParsing {
     public static func parse(_ bytes: [UInt8]) throws(XMLParseError) -> XMLElement {
         guard !bytes.isEmpty else { throw XMLParseError(description: "the request body is empty") }
         xmlSetStructuredErrorFunc(nil, silence)
+        xmlResetLastError()
         let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue
             | XML_PARSE_NOCDATA.rawValue)
         let document = bytes.withUnsafeBufferPointer { buffer in
@@ -29,6 +30,13 @@ public enum XMLParsing {
             throw XMLParseError(description: "the request body is not well-formed XML" + (message.map { ": \($0)" } ?? ""))
         }
         defer { xmlFreeDoc(document) }
+        // Namespace errors (a prefix bound to "", an undeclared prefix) leave a document, but
+        // one whose names cannot be trusted.
+        if let error = xmlGetLastError(), error.pointee.domain == Int32(XML_FROM_NAMESPACE.rawValue) {
+            let message = error.pointee.message.map { String(cString: $0) } ?? "namespace error"
+            throw XMLParseError(description: "the request body breaks XML namespace rules: "
+                                + message.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
         guard document.pointee.intSubset == nil else {
             throw XMLParseError(description: "document type declarations are not accepted")
         }

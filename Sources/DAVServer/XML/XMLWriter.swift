@@ -1,3 +1,5 @@
+import Foundation
+
 /// Builds XML response bodies with fixed prefixes for the DAV namespaces.
 public struct XMLWriter {
     private(set) var text = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
@@ -6,6 +8,7 @@ public struct XMLWriter {
     static let prefixes: [String: String] = [
         XMLNamespace.dav: "d", XMLNamespace.caldav: "c", XMLNamespace.carddav: "card",
         XMLNamespace.calendarServer: "cs", XMLNamespace.apple: "ical",
+        XMLNamespace.tideline: "tl",
     ]
 
     public init() {}
@@ -76,6 +79,14 @@ extension XMLElement {
     public func serialized() -> String {
         var out = ""
         write(into: &out, parentNamespace: nil)
+        return out
+    }
+
+    /// The element's content (its text and children) as an XML fragment, for storing a dead
+    /// property's value; children declare their namespaces inline.
+    public func serializedContent() -> String {
+        var out = XMLWriter.escape(children.isEmpty ? text : text.trimmingCharacters(in: .whitespacesAndNewlines))
+        for child in children { child.write(into: &out, parentNamespace: nil) }
         return out
     }
 

@@ -89,7 +89,7 @@ extension Store {
             try db.run("DELETE FROM dav_collections WHERE id = ?", [collection.id])
             if collection.kind == .files {
                 try db.run("DELETE FROM dav_collections WHERE user_id = ? AND kind = 'files' AND substr(path, 1, ?) = ?",
-                           [collection.userID, collection.path.count + 1, collection.path + "/"])
+                           [collection.userID, collection.path.unicodeScalars.count + 1, collection.path + "/"])
             }
         }
     }
@@ -99,7 +99,7 @@ extension Store {
         let prefix = collection.path.isEmpty ? "" : collection.path + "/"
         return try read { db in
             try db.query("SELECT \(Self.collectionColumns) FROM dav_collections WHERE user_id = ? AND kind = 'files' "
-                            + "AND path != '' AND substr(path, 1, ?) = ?", [collection.userID, prefix.count, prefix])
+                            + "AND path != '' AND substr(path, 1, ?) = ?", [collection.userID, prefix.unicodeScalars.count, prefix])
                 .map(Self.collection(from:))
                 .filter { !$0.path.dropFirst(prefix.count).contains("/") }
         }
@@ -112,6 +112,29 @@ extension Store {
             try db.query("SELECT namespace, name, value FROM dav_properties WHERE collection_id IS ? AND object_id IS ?",
                          [collectionID, objectID])
                 .map { DAVProperty(namespace: $0.string(0), name: $0.string(1), value: $0.string(2)) }
+        }
+    }
+
+    /// The dead properties of every object in a collection, by object id, in one query.
+    public func objectProperties(collectionID: Int64) throws -> [Int64: [DAVProperty]] {
+        try read { db in
+            var result: [Int64: [DAVProperty]] = [:]
+            for row in try db.query("SELECT p.object_id, p.namespace, p.name, p.value FROM dav_properties p "
+                                        + "JOIN dav_objects o ON o.id = p.object_id WHERE o.collection_id = ?",
+                                    [collectionID]) {
+                result[row.int64(0), default: []].append(
+                    DAVProperty(namespace: row.string(1), name: row.string(2), value: row.string(3)))
+            }
+            return result
+        }
+    }
+
+    /// Bytes of DAV content a user stores: calendars, contacts and files.
+    public func davBytesUsed(userID: Int64) throws -> Int64 {
+        try read { db in
+            try db.queryFirst("SELECT coalesce(sum(length(o.data)), 0) FROM dav_objects o "
+                                + "JOIN dav_collections c ON c.id = o.collection_id WHERE c.user_id = ?",
+                              [userID])?.int64(0) ?? 0
         }
     }
 

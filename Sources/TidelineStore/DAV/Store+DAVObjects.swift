@@ -14,22 +14,60 @@ extension Store {
                                             completed: row.optionalInt64(12)))
     }
 
-    /// The objects of a collection, or only those inside a calendar window. Each kind of
-    /// component is one index range, so the work follows the window, not the calendar.
-    public func objects(collectionID: Int64, window: DAVWindow? = nil) throws -> [DAVObjectInfo] {
+    /// The objects of a collection, or only those inside a calendar window, optionally only
+    /// those whose span may overlap `range` (a pre-filter: callers check the instances). Each
+    /// kind of component is one index range, so the work follows the window, not the calendar.
+    public func objects(collectionID: Int64, window: DAVWindow? = nil, overlapping range: (Int64?, Int64?)? = nil)
+        throws -> [DAVObjectInfo]
+    {
         try read { db in
-            let select = "SELECT \(Self.objectColumns) FROM dav_objects WHERE collection_id = ?"
-            guard let window else {
-                return try db.query(select + " ORDER BY name", [collectionID]).map(Self.objectInfo(from:))
+            var select = "SELECT \(Self.objectColumns) FROM dav_objects WHERE collection_id = ?"
+            var rangeValues: [SQLValue] = []
+            if let (start, end) = range {
+                if let end {
+                    select += " AND (span_start IS NULL OR span_start <= ?)"
+                    rangeValues.append(.integer(end))
+                }
+                if let start {
+                    select += " AND (span_end IS NULL OR span_end >= ?)"
+                    rangeValues.append(.integer(start))
+                }
             }
-            var rows = try db.query(select + " AND component = 'VTODO' AND completed IS NULL", [collectionID])
-            rows += try db.query(select + " AND component = 'VTODO' AND completed >= ?", [collectionID, window.start])
-            rows += try db.query(select + " AND component = 'VJOURNAL' AND span_start >= ?", [collectionID, window.start])
-            rows += try db.query(select + " AND component = 'VEVENT' AND span_end IS NULL", [collectionID])
-            rows += try db.query(select + " AND component = 'VEVENT' AND span_end >= ?", [collectionID, window.start])
-            rows += try db.query(select + " AND (component IS NULL OR component NOT IN ('VEVENT', 'VTODO', 'VJOURNAL'))",
-                                 [collectionID])
+            guard let window else {
+                return try db.query(select + " ORDER BY name", [.integer(collectionID)] + rangeValues)
+                    .map(Self.objectInfo(from:))
+            }
+            let id = SQLValue.integer(collectionID)
+            let start = SQLValue.integer(window.start)
+            let parts: [(String, [SQLValue])] = [
+                (" AND component = 'VTODO' AND completed IS NULL", []),
+                (" AND component = 'VTODO' AND completed >= ?", [start]),
+                (" AND component = 'VJOURNAL' AND span_start >= ?", [start]),
+                (" AND component = 'VEVENT' AND span_end IS NULL", []),
+                (" AND component = 'VEVENT' AND span_end >= ?", [start]),
+                (" AND (component IS NULL OR component NOT IN ('VEVENT', 'VTODO', 'VJOURNAL'))", []),
+            ]
+            var rows: [SQLRow] = []
+            for (condition, values) in parts {
+                rows += try db.query(select + condition, [id] + rangeValues + values)
+            }
             return rows.map(Self.objectInfo(from:)).sorted { $0.name < $1.name }
+        }
+    }
+
+    /// Objects whose window date (an event's end, a task's completion, a journal's date) lies in
+    /// `lower..<upper`: what left a window that moved from `lower` to `upper`.
+    public func objectsLeaving(collectionID: Int64, from lower: Int64, to upper: Int64) throws -> [DAVObjectInfo] {
+        guard lower < upper else { return [] }
+        return try read { db in
+            let select = "SELECT \(Self.objectColumns) FROM dav_objects WHERE collection_id = ?"
+            var rows = try db.query(select + " AND component = 'VEVENT' AND span_end >= ? AND span_end < ?",
+                                    [collectionID, lower, upper])
+            rows += try db.query(select + " AND component = 'VTODO' AND completed >= ? AND completed < ?",
+                                 [collectionID, lower, upper])
+            rows += try db.query(select + " AND component = 'VJOURNAL' AND span_start >= ? AND span_start < ?",
+                                 [collectionID, lower, upper])
+            return rows.map(Self.objectInfo(from:))
         }
     }
 
@@ -40,6 +78,42 @@ extension Store {
         case "VJOURNAL": return index.spanStart.map { $0 >= window.start } ?? false
         case "VEVENT": return index.spanEnd.map { $0 >= window.start } ?? true
         default: return true
+        }
+    }
+
+    /// An object's metadata without its content.
+    public func objectInfo(collectionID: Int64, name: String) throws -> DAVObjectInfo? {
+        try read { db in
+            try db.queryFirst("SELECT \(Self.objectColumns) FROM dav_objects WHERE collection_id = ? AND name = ?",
+                              [collectionID, name]).map(Self.objectInfo(from:))
+        }
+    }
+
+    /// The contents of several objects of a collection by name, for multiget; missing names
+    /// are left out.
+    public func objects(collectionID: Int64, names: [String]) throws -> [(DAVObjectInfo, [UInt8])] {
+        try read { db in
+            var found: [(DAVObjectInfo, [UInt8])] = []
+            for name in names {
+                if let row = try db.queryFirst("SELECT \(Self.objectColumns), data FROM dav_objects "
+                                                 + "WHERE collection_id = ? AND name = ?", [collectionID, name]) {
+                    found.append((Self.objectInfo(from: row), row.blob(13)))
+                }
+            }
+            return found
+        }
+    }
+
+    /// The contents of objects by id, in one read transaction.
+    public func objectData(ids: [Int64]) throws -> [Int64: [UInt8]] {
+        try read { db in
+            var data: [Int64: [UInt8]] = [:]
+            for id in ids {
+                if let row = try db.queryFirst("SELECT data FROM dav_objects WHERE id = ?", [id]) {
+                    data[id] = row.blob(0)
+                }
+            }
+            return data
         }
     }
 
@@ -106,7 +180,7 @@ extension Store {
     public func transferObject(from source: Int64, name: String, to target: Int64, as newName: String,
                                index: DAVObjectIndex, overwrite: Bool, move: Bool) throws -> Bool {
         try write { db in
-            guard let row = try db.queryFirst("SELECT data, content_type FROM dav_objects WHERE collection_id = ? "
+            guard let row = try db.queryFirst("SELECT data, content_type, id FROM dav_objects WHERE collection_id = ? "
                                                 + "AND name = ?", [source, name])
             else { throw DAVStoreError.notFound }
             let existing = try db.queryFirst("SELECT 1 FROM dav_objects WHERE collection_id = ? AND name = ?",
@@ -117,11 +191,9 @@ extension Store {
                 [target, uid, newName]), !(move && source == target && other.string(0) == name) {
                 throw DAVStoreError.uidConflict(existingName: other.string(0))
             }
-            if move {
-                try db.run("DELETE FROM dav_objects WHERE collection_id = ? AND name = ?", [source, name])
-                let seq = try nextSeq(db, source)
-                try db.run("INSERT INTO dav_changes (collection_id, seq, name, deleted) VALUES (?, ?, ?, 1)",
-                           [source, seq, name])
+            if move && source == target && index.uid != nil {
+                // The moving object is about to leave; free its UID for the new name first.
+                try db.run("UPDATE dav_objects SET uid = NULL WHERE id = ?", [row.int64(2)])
             }
             let seq = try nextSeq(db, target)
             try db.run("DELETE FROM dav_objects WHERE collection_id = ? AND name = ?", [target, newName])
@@ -129,8 +201,17 @@ extension Store {
                           + "span_start, span_end, completed, modified, sync_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                        [target, newName, "\"\(target)-\(seq)\"", row.string(1), row.blob(0), index.uid,
                         index.component, index.spanStart, index.spanEnd, index.completed, Date().storeSeconds, seq])
+            try db.run("INSERT INTO dav_properties (object_id, namespace, name, value) "
+                          + "SELECT ?, namespace, name, value FROM dav_properties WHERE object_id = ?",
+                       [db.lastInsertedRowID, row.int64(2)])
             try db.run("INSERT INTO dav_changes (collection_id, seq, name, deleted) VALUES (?, ?, ?, 0)",
                        [target, seq, newName])
+            if move {
+                try db.run("DELETE FROM dav_objects WHERE id = ?", [row.int64(2)])
+                let seq = try nextSeq(db, source)
+                try db.run("INSERT INTO dav_changes (collection_id, seq, name, deleted) VALUES (?, ?, ?, 1)",
+                           [source, seq, name])
+            }
             return !existing
         }
     }
@@ -153,12 +234,22 @@ extension Store {
         }
     }
 
-    /// The newest span end among events that have left the window: a ctag part that changes
-    /// whenever another event ages out, found with one index lookup.
+    /// The newest window date among objects that have left the window: a part of ctags and
+    /// sync tokens that changes whenever something ages out, found with three index lookups.
     public func lastAgedOut(collectionID: Int64, window: DAVWindow) throws -> Int64 {
         try read { db in
-            try db.queryFirst("SELECT max(span_end) FROM dav_objects WHERE collection_id = ? AND component = 'VEVENT' "
-                                + "AND span_end < ?", [collectionID, window.start])?.optionalInt64(0) ?? 0
+            let queries = [
+                "SELECT max(span_end) FROM dav_objects WHERE collection_id = ? AND component = 'VEVENT' AND span_end < ?",
+                "SELECT max(completed) FROM dav_objects WHERE collection_id = ? AND component = 'VTODO' "
+                    + "AND completed < ?",
+                "SELECT max(span_start) FROM dav_objects WHERE collection_id = ? AND component = 'VJOURNAL' "
+                    + "AND span_start < ?",
+            ]
+            var newest: Int64 = 0
+            for query in queries {
+                newest = max(newest, try db.queryFirst(query, [collectionID, window.start])?.optionalInt64(0) ?? 0)
+            }
+            return newest
         }
     }
 

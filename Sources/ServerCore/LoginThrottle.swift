@@ -5,21 +5,21 @@ import Foundation
 /// Each failure within the last `window` seconds doubles the delay before the next failed
 /// reply (from `base` up to `maximum`); a success clears the address's count. The delay falls
 /// on the failing connection only.
-final class LoginThrottle: @unchecked Sendable {
+public final class LoginThrottle: @unchecked Sendable {
     private let lock = NSLock()
     private var failures: [String: [Double]] = [:]
-    let window: Double
+    public let window: Double
     let base: Double
     let maximum: Double
 
-    init(window: Double = 600, base: Double = 0.25, maximum: Double = 5) {
+    public init(window: Double = 600, base: Double = 0.25, maximum: Double = 5) {
         self.window = window
         self.base = base
         self.maximum = maximum
     }
 
     /// Records a failure for the address and the IP; returns the delay to apply.
-    func failed(address: String, ip: String, now: Double = Date().timeIntervalSince1970) -> Double {
+    public func failed(address: String, ip: String, now: Double = Date().timeIntervalSince1970) -> Double {
         lock.withLock {
             var worst = 0
             for key in ["user:" + address.lowercased(), "ip:" + ip] {
@@ -33,7 +33,7 @@ final class LoginThrottle: @unchecked Sendable {
         }
     }
 
-    func succeeded(address: String) {
+    public func succeeded(address: String) {
         lock.withLock { failures["user:" + address.lowercased()] = nil }
     }
 

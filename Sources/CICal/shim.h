@@ -1,0 +1,2 @@
+// libical: iCalendar parsing, recurrence rules and time zones (Debian's libical-dev).
+#include <libical/ical.h>
