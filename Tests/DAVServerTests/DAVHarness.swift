@@ -166,3 +166,70 @@ struct MultistatusEntry {
         found[local]?.child(XMLName("DAV:", "href"))?.text
     }
 }
+
+/// iCalendar and vCard bodies for tests, with dates relative to the harness clock.
+enum Samples {
+    static func stamp(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = .gmt
+        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        return formatter.string(from: date)
+    }
+
+    /// An event `start` with a length of `hours`, plus extra content lines (RRULE, EXDATE...).
+    static func event(_ uid: String, start: Date, hours: Double = 1, extra: [String] = []) -> String {
+        let lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Tideline tests//EN", "BEGIN:VEVENT", "UID:\(uid)",
+                     "DTSTAMP:\(stamp(DAVHarness.start))", "DTSTART:\(stamp(start))",
+                     "DTEND:\(stamp(start.addingTimeInterval(hours * 3600)))", "SUMMARY:\(uid)"]
+            + extra + ["END:VEVENT", "END:VCALENDAR"]
+        return lines.joined(separator: "\r\n") + "\r\n"
+    }
+
+    static func task(_ uid: String, completed: Date?) -> String {
+        var lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Tideline tests//EN", "BEGIN:VTODO", "UID:\(uid)",
+                     "DTSTAMP:\(stamp(DAVHarness.start))", "SUMMARY:\(uid)"]
+        if let completed { lines += ["STATUS:COMPLETED", "COMPLETED:\(stamp(completed))"] }
+        return (lines + ["END:VTODO", "END:VCALENDAR"]).joined(separator: "\r\n") + "\r\n"
+    }
+
+    static func card(_ uid: String, name: String, email: String) -> String {
+        ["BEGIN:VCARD", "VERSION:3.0", "UID:\(uid)", "FN:\(name)", "N:\(name);;;;", "EMAIL;TYPE=INTERNET:\(email)",
+         "TEL;TYPE=CELL:+49 30 1234567", "END:VCARD"].joined(separator: "\r\n") + "\r\n"
+    }
+
+    static let day: TimeInterval = 86_400
+
+    /// A time relative to the harness's starting clock.
+    static func at(days: Double) -> Date {
+        DAVHarness.start.addingTimeInterval(days * day)
+    }
+}
+
+extension DAVClient {
+    @discardableResult
+    func put(_ path: String, _ body: String, type: String = "text/calendar; charset=utf-8",
+             headers: [String: String] = [:]) throws -> Response {
+        try request("PUT", path, headers: headers.merging(["Content-Type": type]) { first, _ in first }, body: body)
+    }
+
+    /// The object names a Depth 1 PROPFIND lists in a collection.
+    func memberNames(_ collection: String) throws -> [String] {
+        try propfind(collection, depth: "1", ["d:getetag"]).responses.map(\.href)
+            .filter { !$0.hasSuffix("/") }.map { String($0.split(separator: "/").last ?? "") }.sorted()
+    }
+
+    /// Runs sync-collection; returns the new token, the names reported present and removed.
+    func sync(_ collection: String, token: String = "") throws -> (token: String, present: [String], removed: [String]) {
+        let body = """
+            <?xml version="1.0"?><d:sync-collection xmlns:d="DAV:"><d:sync-token>\(token)</d:sync-token>\
+            <d:sync-level>1</d:sync-level><d:prop><d:getetag/></d:prop></d:sync-collection>
+            """
+        let response = try report(collection, body, depth: "0")
+        let newToken = response.xml.child(XMLName("DAV:", "sync-token"))?.text ?? ""
+        let entries = response.responses
+        let name = { (href: String) in String(href.split(separator: "/").last ?? "") }
+        return (newToken, entries.filter { $0.status == nil }.map { name($0.href) }.sorted(),
+                entries.filter { $0.status == 404 }.map { name($0.href) }.sorted())
+    }
+}

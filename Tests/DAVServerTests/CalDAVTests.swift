@@ -1,0 +1,171 @@
+import Foundation
+import Testing
+@testable import DAVServer
+
+@Suite("CalDAV: objects, validation, queries and reports")
+struct CalDAVTests {
+    static let calendar = "/dav/calendars/alice@example.org/default/"
+
+    /// A client whose 30-day window leaves future-dated tests alone.
+    static func client() throws -> (DAVHarness, DAVClient) {
+        let harness = try DAVHarness()
+        return (harness, try harness.client(password: try harness.device("desk", windowDays: 30)))
+    }
+
+    @Test("invalid calendar data is refused with valid-calendar-data and a description")
+    func invalidData() throws {
+        let (_, client) = try Self.client()
+        let broken = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:x\r\nSUMMARY:no start\r\n"
+            + "END:VEVENT\r\nEND:VCALENDAR\r\n"
+        let response = try client.put(Self.calendar + "broken.ics", broken)
+        #expect(response.status == 403)
+        let element = response.xml.child(XMLName(XMLNamespace.caldav, "valid-calendar-data"))
+        #expect(element?.text.contains("DTSTART") == true, "\(response)")
+        let notCalendar = try client.put(Self.calendar + "text.ics", "hello", type: "text/plain")
+        #expect(notCalendar.status == 415)
+        #expect(try client.request("GET", Self.calendar + "broken.ics").status == 404)
+    }
+
+    @Test("a second object with the same UID is refused with no-uid-conflict naming the first")
+    func uidConflict() throws {
+        let (_, client) = try Self.client()
+        let body = Samples.event("same-uid", start: Samples.at(days: 3))
+        #expect(try client.put(Self.calendar + "one.ics", body).status == 201)
+        let response = try client.put(Self.calendar + "two.ics", body)
+        #expect(response.status == 409)
+        let conflict = response.xml.child(XMLName(XMLNamespace.caldav, "no-uid-conflict"))
+        #expect(conflict?.child(XMLName("DAV:", "href"))?.text == Self.calendar + "one.ics")
+        #expect(try client.put(Self.calendar + "one.ics", body).status == 204)
+    }
+
+    @Test("a task in an events-only calendar is refused with supported-calendar-component")
+    func wrongComponent() throws {
+        let (_, client) = try Self.client()
+        let response = try client.put(Self.calendar + "task.ics", Samples.task("t", completed: nil))
+        #expect(response.status == 403)
+        #expect(response.xml.child(XMLName(XMLNamespace.caldav, "supported-calendar-component")) != nil)
+    }
+
+    @Test("calendar-query finds recurring instances in range and honours EXDATE")
+    func recurringQuery() throws {
+        let (_, client) = try Self.client()
+        // Weekly from two days ahead, with the second instance (day 9) excluded.
+        let start = Samples.at(days: 2)
+        try client.put(Self.calendar + "weekly.ics", Samples.event("weekly", start: start, extra: [
+            "RRULE:FREQ=WEEKLY;COUNT=4", "EXDATE:\(Samples.stamp(start.addingTimeInterval(7 * Samples.day)))",
+        ]))
+        try client.put(Self.calendar + "single.ics", Samples.event("single", start: Samples.at(days: 9)))
+        let query = { (from: Double, to: Double) in
+            """
+            <?xml version="1.0"?><c:calendar-query xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav">\
+            <d:prop><d:getetag/></d:prop><c:filter><c:comp-filter name="VCALENDAR"><c:comp-filter name="VEVENT">\
+            <c:time-range start="\(Samples.stamp(Samples.at(days: from)))" \
+            end="\(Samples.stamp(Samples.at(days: to)))"/></c:comp-filter></c:comp-filter></c:filter></c:calendar-query>
+            """
+        }
+        let names = { (body: String) throws -> [String] in
+            try client.report(Self.calendar, body).responses.map { String($0.href.split(separator: "/").last!) }.sorted()
+        }
+        #expect(try names(query(8, 10)) == ["single.ics"], "the excluded instance does not match")
+        #expect(try names(query(15, 17)) == ["weekly.ics"])
+        #expect(try names(query(30, 40)) == [], "four instances end after three weeks")
+        let textQuery = """
+            <?xml version="1.0"?><c:calendar-query xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav">\
+            <d:prop><d:getetag/></d:prop><c:filter><c:comp-filter name="VCALENDAR"><c:comp-filter name="VEVENT">\
+            <c:prop-filter name="SUMMARY"><c:text-match>SINGLE</c:text-match></c:prop-filter>\
+            </c:comp-filter></c:comp-filter></c:filter></c:calendar-query>
+            """
+        #expect(try names(textQuery) == ["single.ics"])
+    }
+
+    @Test("expand returns one instance per occurrence with RECURRENCE-ID")
+    func expand() throws {
+        let (_, client) = try Self.client()
+        try client.put(Self.calendar + "daily.ics", Samples.event("daily", start: Samples.at(days: 1),
+                                                                  extra: ["RRULE:FREQ=DAILY;COUNT=10"]))
+        let body = """
+            <?xml version="1.0"?><c:calendar-query xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav">\
+            <d:prop><c:calendar-data><c:expand start="\(Samples.stamp(Samples.at(days: 0)))" \
+            end="\(Samples.stamp(Samples.at(days: 4)))"/></c:calendar-data></d:prop>\
+            <c:filter><c:comp-filter name="VCALENDAR"><c:comp-filter name="VEVENT">\
+            <c:time-range start="\(Samples.stamp(Samples.at(days: 0)))" end="\(Samples.stamp(Samples.at(days: 4)))"/>\
+            </c:comp-filter></c:comp-filter></c:filter></c:calendar-query>
+            """
+        let data = try #require(try client.report(Self.calendar, body).responses.first?.text("calendar-data"))
+        #expect(data.components(separatedBy: "BEGIN:VEVENT").count - 1 == 3, "\(data)")
+        #expect(data.components(separatedBy: "RECURRENCE-ID").count - 1 == 3)
+        #expect(!data.contains("RRULE"))
+    }
+
+    @Test("free-busy-query merges busy time and leaves out transparent events")
+    func freeBusy() throws {
+        let (_, client) = try Self.client()
+        try client.put(Self.calendar + "a.ics", Samples.event("a", start: Samples.at(days: 1), hours: 2))
+        try client.put(Self.calendar + "b.ics", Samples.event("b", start: Samples.at(days: 1).addingTimeInterval(3600),
+                                                              hours: 2))
+        try client.put(Self.calendar + "free.ics", Samples.event("free", start: Samples.at(days: 2), extra: ["TRANSP:TRANSPARENT"]))
+        let body = """
+            <?xml version="1.0"?><c:free-busy-query xmlns:c="urn:ietf:params:xml:ns:caldav">\
+            <c:time-range start="\(Samples.stamp(Samples.at(days: 0)))" end="\(Samples.stamp(Samples.at(days: 3)))"/>\
+            </c:free-busy-query>
+            """
+        let response = try client.report(Self.calendar, body)
+        #expect(response.status == 200)
+        let busy = response.text.split(separator: "\r\n").filter { $0.hasPrefix("FREEBUSY") }
+        let expected = "\(Samples.stamp(Samples.at(days: 1)))/\(Samples.stamp(Samples.at(days: 1).addingTimeInterval(3 * 3600)))"
+        #expect(busy.count == 1 && busy[0].hasSuffix(expected), "\(response.text)")
+    }
+
+    @Test("MKCALENDAR with properties, PROPPATCH of colour and order as Apple clients send them")
+    func mkcalendar() throws {
+        let (_, client) = try Self.client()
+        let body = """
+            <?xml version="1.0"?><c:mkcalendar xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav">\
+            <d:set><d:prop><d:displayname>Work</d:displayname><c:supported-calendar-component-set>\
+            <c:comp name="VEVENT"/><c:comp name="VTODO"/></c:supported-calendar-component-set></d:prop></d:set>\
+            </c:mkcalendar>
+            """
+        let path = "/dav/calendars/alice@example.org/work/"
+        #expect(try client.request("MKCALENDAR", path, body: body).status == 201)
+        #expect(try client.request("MKCALENDAR", path, body: body).status == 405)
+        #expect(try client.request("MKCALENDAR", "/dav/addressbooks/alice@example.org/cal/").status == 403)
+        let patch = """
+            <?xml version="1.0"?><d:propertyupdate xmlns:d="DAV:" xmlns:i="http://apple.com/ns/ical/">\
+            <d:set><d:prop><i:calendar-color>#FF2968FF</i:calendar-color><i:calendar-order>3</i:calendar-order>\
+            </d:prop></d:set></d:propertyupdate>
+            """
+        #expect(try client.request("PROPPATCH", path, body: patch).status == 207)
+        let read = try client.propfind(path, ["d:displayname", "ical:calendar-color", "ical:calendar-order",
+                                              "c:supported-calendar-component-set"])
+        let entry = try #require(read.responses.first)
+        #expect(entry.text("displayname") == "Work")
+        #expect(entry.text("calendar-color") == "#FF2968FF")
+        #expect(entry.text("calendar-order") == "3")
+        #expect(entry.found["supported-calendar-component-set"]?.children.compactMap { $0.attribute("name") }
+            == ["VEVENT", "VTODO"])
+        #expect(try client.put(path + "task.ics", Samples.task("t", completed: nil)).status == 201)
+    }
+
+    @Test("sync-collection reports changes and deletions after a token, and refuses unknown tokens")
+    func syncCollection() throws {
+        let (_, client) = try Self.client()
+        try client.put(Self.calendar + "a.ics", Samples.event("a", start: Samples.at(days: 1)))
+        try client.put(Self.calendar + "b.ics", Samples.event("b", start: Samples.at(days: 2)))
+        let first = try client.sync(Self.calendar)
+        #expect(first.present == ["a.ics", "b.ics"])
+        try client.put(Self.calendar + "c.ics", Samples.event("c", start: Samples.at(days: 3)))
+        try client.request("DELETE", Self.calendar + "a.ics")
+        let second = try client.sync(Self.calendar, token: first.token)
+        #expect(second.present == ["c.ics"])
+        #expect(second.removed == ["a.ics"])
+        for bad in ["urn:x-tideline:sync:999_1_0_30", "http://elsewhere/token", "urn:x-tideline:sync:1_99999_0_30"] {
+            let body = """
+                <?xml version="1.0"?><d:sync-collection xmlns:d="DAV:"><d:sync-token>\(bad)</d:sync-token>\
+                <d:sync-level>1</d:sync-level><d:prop><d:getetag/></d:prop></d:sync-collection>
+                """
+            let response = try client.report(Self.calendar, body, depth: "0")
+            #expect(response.status == 403)
+            #expect(response.xml.child(XMLName("DAV:", "valid-sync-token")) != nil, "\(bad)")
+        }
+    }
+}
