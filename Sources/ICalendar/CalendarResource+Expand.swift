@@ -1,6 +1,10 @@
 import CICal
 import Foundation
 
+// Limitation: calendar-data subsetting (RFC 4791 section 9.6.1, comp and prop selection) and
+// CALDAV:limit-freebusy-set (section 9.6.7) are not offered; the DAV layer returns whole
+// components.
+
 /// Names shared by the iCalendar text this module writes.
 enum CalendarOutput {
     static let productID = "-//Tideline//CalDAV Server//EN"
@@ -126,7 +130,7 @@ extension CalendarResource {
     private func convertToUTC(_ component: OpaquePointer) {
         for property in LibICal.properties(of: component, kind: ICAL_ANY_PROPERTY) {
             guard LibICal.tzid(of: property) != nil,
-                  let time = TimeConversion.time(of: property, root: tree.root), time.is_date == 0 else { continue }
+                  let time = TimeConversion.time(of: property, zones: tree.zones), time.is_date == 0 else { continue }
             let date = TimeConversion.date(time, floating: FloatingZone(TimeZone.gmt))
             icalproperty_remove_parameter_by_kind(property, ICAL_TZID_PARAMETER)
             icalproperty_set_value(property, icalvalue_new_datetime(TimeConversion.utcTime(date)))

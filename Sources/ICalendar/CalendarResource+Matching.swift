@@ -36,6 +36,8 @@ private struct FilterMatcher {
             } else if icalcomponent_isa(component) == ICAL_VALARM_COMPONENT, let parentIndex {
                 guard alarm(component, of: parentIndex, overlaps: range) else { return false }
             } else {
+                // Limitation: a time-range on components other than VEVENT, VTODO, VJOURNAL,
+                // VFREEBUSY and VALARM (VTIMEZONE, STANDARD, DAYLIGHT) never matches.
                 return false
             }
         }
@@ -50,7 +52,8 @@ private struct FilterMatcher {
                 if !candidates.isEmpty { return false }
                 continue
             }
-            guard candidates.contains(where: { matches(child, component: $0, parentIndex: index ?? parentIndex) }) else {
+            let parent = index ?? parentIndex
+            guard candidates.contains(where: { matches(child, component: $0, parentIndex: parent) }) else {
                 return false
             }
         }
@@ -70,7 +73,8 @@ private struct FilterMatcher {
     private func alarm(_ alarm: OpaquePointer, of parentIndex: Int, overlaps range: CalendarTimeRange) -> Bool {
         guard let trigger = LibICal.property(of: alarm, kind: ICAL_TRIGGER_PROPERTY) else { return false }
         let value = icalproperty_get_trigger(trigger)
-        let repeats = LibICal.property(of: alarm, kind: ICAL_REPEAT_PROPERTY).map { Int(icalproperty_get_repeat($0)) } ?? 0
+        let repeats = LibICal.property(of: alarm, kind: ICAL_REPEAT_PROPERTY)
+            .map { Int(icalproperty_get_repeat($0)) } ?? 0
         let interval = LibICal.property(of: alarm, kind: ICAL_DURATION_PROPERTY)
             .map { TimeConversion.exactSeconds(icalproperty_get_duration($0))
                 + TimeInterval(TimeConversion.nominalDays(icalproperty_get_duration($0))) * 86_400 } ?? 0
@@ -105,7 +109,7 @@ private struct FilterMatcher {
         if filter.isNotDefined { return properties.isEmpty }
         return properties.contains { property in
             if let range = filter.timeRange {
-                guard let time = TimeConversion.time(of: property, root: tree.root) else { return false }
+                guard let time = TimeConversion.time(of: property, zones: tree.zones) else { return false }
                 let start = TimeConversion.date(time, floating: floating)
                 let test: OccurrenceTest = time.is_date != 0
                     ? .interval(start, TimeConversion.date(TimeConversion.addingDays(1, to: time), floating: floating))

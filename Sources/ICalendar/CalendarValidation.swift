@@ -13,15 +13,16 @@ enum CalendarValidation {
         }
         guard let root = parsed else { throw ICalendarError(.notICalendar) }
         do {
-            let components = try check(root)
-            return ICalTree(root: root, components: components)
+            let zones = ZoneTable(root: root)
+            let components = try check(root, zones: zones)
+            return ICalTree(root: root, zones: zones, components: components)
         } catch {
             icalcomponent_free(root)
             throw error
         }
     }
 
-    private static func check(_ root: OpaquePointer) throws(ICalendarError) -> [ComponentFacts] {
+    private static func check(_ root: OpaquePointer, zones: ZoneTable) throws(ICalendarError) -> [ComponentFacts] {
         switch icalcomponent_isa(root) {
         case ICAL_VCALENDAR_COMPONENT: break
         case ICAL_XROOT_COMPONENT:
@@ -42,12 +43,12 @@ enum CalendarValidation {
         if LibICal.property(of: root, kind: ICAL_METHOD_PROPERTY) != nil {
             throw ICalendarError(.methodNotAllowed)
         }
-        let components = try topLevelComponents(of: root)
+        let components = try topLevelComponents(of: root, zones: zones)
         try checkIdentity(components)
         let utc = FloatingZone(TimeZone.gmt)
         for component in components {
             try checkTimes(of: component, utc: utc)
-            try checkTimeZones(in: component.pointer, root: root)
+            try checkTimeZones(in: component.pointer, zones: zones)
         }
         return components
     }
@@ -68,7 +69,8 @@ enum CalendarValidation {
         return nil
     }
 
-    private static func topLevelComponents(of root: OpaquePointer) throws(ICalendarError) -> [ComponentFacts] {
+    private static func topLevelComponents(of root: OpaquePointer,
+                                           zones: ZoneTable) throws(ICalendarError) -> [ComponentFacts] {
         var components: [ComponentFacts] = []
         for child in LibICal.children(of: root, kind: ICAL_ANY_COMPONENT) {
             let childKind = icalcomponent_isa(child)
@@ -79,7 +81,7 @@ enum CalendarValidation {
             if let first = components.first, first.kind != kind {
                 throw ICalendarError(.mixedComponents(first.name, kind.rawValue))
             }
-            components.append(ComponentFacts(child, kind: kind, root: root))
+            components.append(ComponentFacts(child, kind: kind, zones: zones))
         }
         guard !components.isEmpty else { throw ICalendarError(.noComponent) }
         return components
@@ -155,15 +157,15 @@ enum CalendarValidation {
     }
 
     /// Every TZID in the component and its subcomponents names a zone that can be found.
-    private static func checkTimeZones(in component: OpaquePointer, root: OpaquePointer) throws(ICalendarError) {
+    private static func checkTimeZones(in component: OpaquePointer, zones: ZoneTable) throws(ICalendarError) {
         for property in LibICal.properties(of: component, kind: ICAL_ANY_PROPERTY) {
             guard let tzid = LibICal.tzid(of: property) else { continue }
-            if TimeConversion.zone(forTZID: tzid, in: root) == nil {
+            if zones.zone(forTZID: tzid) == nil {
                 throw ICalendarError(.unknownTimeZone(tzid))
             }
         }
         for child in LibICal.children(of: component, kind: ICAL_ANY_COMPONENT) {
-            try checkTimeZones(in: child, root: root)
+            try checkTimeZones(in: child, zones: zones)
         }
     }
 }

@@ -39,49 +39,49 @@ struct ComponentFacts {
         ICAL_RECURRENCEID_PROPERTY: "RECURRENCE-ID",
     ]
 
-    init(_ pointer: OpaquePointer, kind: CalendarComponentKind, root: OpaquePointer) {
+    init(_ pointer: OpaquePointer, kind: CalendarComponentKind, zones: ZoneTable) {
         self.pointer = pointer
         self.kind = kind
         var property = icalcomponent_get_first_property(pointer, ICAL_ANY_PROPERTY)
         while let current = property {
-            read(current, root: root)
+            read(current, zones: zones)
             property = icalcomponent_get_next_property(pointer, ICAL_ANY_PROPERTY)
         }
     }
 
-    private mutating func read(_ property: OpaquePointer, root: OpaquePointer) {
+    private mutating func read(_ property: OpaquePointer, zones: ZoneTable) {
         let kind = icalproperty_isa(property)
         if let name = Self.counted[kind] { singleCounts[name, default: 0] += 1 }
         switch kind {
         case ICAL_UID_PROPERTY:
             uid = LibICal.string(icalproperty_get_uid(property))
         case ICAL_DTSTART_PROPERTY:
-            dtstart = TimeConversion.time(of: property, root: root)
+            dtstart = TimeConversion.time(of: property, zones: zones)
         case ICAL_DTEND_PROPERTY:
-            dtend = TimeConversion.time(of: property, root: root)
+            dtend = TimeConversion.time(of: property, zones: zones)
         case ICAL_DUE_PROPERTY:
-            due = TimeConversion.time(of: property, root: root)
+            due = TimeConversion.time(of: property, zones: zones)
         case ICAL_DURATION_PROPERTY:
             duration = icalproperty_get_duration(property)
         case ICAL_RECURRENCEID_PROPERTY:
-            recurrenceID = TimeConversion.time(of: property, root: root)
+            recurrenceID = TimeConversion.time(of: property, zones: zones)
             if let range = icalproperty_get_first_parameter(property, ICAL_RANGE_PARAMETER) {
                 recurrenceRange = icalparameter_get_range(range)
             }
         case ICAL_COMPLETED_PROPERTY:
-            completed = TimeConversion.time(of: property, root: root)
+            completed = TimeConversion.time(of: property, zones: zones)
         case ICAL_CREATED_PROPERTY:
-            created = TimeConversion.time(of: property, root: root)
+            created = TimeConversion.time(of: property, zones: zones)
         case ICAL_RRULE_PROPERTY:
             rrules.append(property)
         case ICAL_RDATE_PROPERTY:
             var rdate = icalproperty_get_rdate(property)
-            rdate.time = TimeConversion.zoned(rdate.time, property: property, root: root)
-            rdate.period.start = TimeConversion.zoned(rdate.period.start, property: property, root: root)
-            rdate.period.end = TimeConversion.zoned(rdate.period.end, property: property, root: root)
+            rdate.time = TimeConversion.zoned(rdate.time, property: property, zones: zones)
+            rdate.period.start = TimeConversion.zoned(rdate.period.start, property: property, zones: zones)
+            rdate.period.end = TimeConversion.zoned(rdate.period.end, property: property, zones: zones)
             rdates.append(rdate)
         case ICAL_EXDATE_PROPERTY:
-            exdates.append(TimeConversion.zoned(icalproperty_get_exdate(property), property: property, root: root))
+            exdates.append(TimeConversion.zoned(icalproperty_get_exdate(property), property: property, zones: zones))
         case ICAL_FREEBUSY_PROPERTY:
             freeBusy.append((icalproperty_get_freebusy(property), BusyType(fbtypeOf: property)))
         case ICAL_STATUS_PROPERTY:

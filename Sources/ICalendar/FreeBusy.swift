@@ -58,7 +58,9 @@ extension CalendarResource {
             func add(_ start: Date, _ end: Date, _ type: BusyType) {
                 let clippedStart = range.start.map { max($0, start) } ?? start
                 let clippedEnd = range.end.map { min($0, end) } ?? end
-                if clippedStart < clippedEnd { periods.append(BusyPeriod(start: clippedStart, end: clippedEnd, type: type)) }
+                if clippedStart < clippedEnd {
+                    periods.append(BusyPeriod(start: clippedStart, end: clippedEnd, type: type))
+                }
             }
             switch kind {
             case .event:

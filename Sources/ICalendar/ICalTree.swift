@@ -9,10 +9,13 @@ final class ICalTree: @unchecked Sendable {
     let root: OpaquePointer
     /// The VEVENT, VTODO, VJOURNAL or VFREEBUSY components in the order they were written.
     let components: [ComponentFacts]
+    /// The zones its TZIDs name.
+    let zones: ZoneTable
 
     /// Takes ownership of `root`. Call inside the lock.
-    init(root: OpaquePointer, components: [ComponentFacts]) {
+    init(root: OpaquePointer, zones: ZoneTable, components: [ComponentFacts]) {
         self.root = root
+        self.zones = zones
         self.components = components
     }
 

@@ -12,6 +12,8 @@ import Foundation
 /// Limitation: an RRULE with COUNT has to be walked from DTSTART, so instances after the
 /// first `limit` of such a rule are not seen (a query far into a long COUNT series misses
 /// them). Limitation: EXRULE (deprecated in RFC 5545) is ignored.
+/// Limitation: RECURRENCE-ID;RANGE=THISANDFUTURE is treated as overriding its one instance;
+/// the later instances keep the master's times and properties.
 struct RecurrenceExpansion {
     /// Rule iterations allowed per RRULE for a time-range query or expansion.
     static let queryLimit = 50_000
@@ -63,7 +65,9 @@ struct RecurrenceExpansion {
                 series.add(rdate.time, periodEnd: nil)
             }
         }
-        let length = series.first.map { ($0.end ?? $0.start ?? .distantPast).timeIntervalSince($0.start ?? .distantPast) }
+        let length = series.first.flatMap { first in
+            first.start.map { (first.end ?? $0).timeIntervalSince($0) }
+        }
         for rule in master.rrules {
             let cut = expand(icalproperty_get_rrule(rule), from: dtstart, length: max(length ?? 0, 0),
                              range: range, limit: limit, into: &series)

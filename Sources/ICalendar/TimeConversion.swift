@@ -46,27 +46,21 @@ enum TimeConversion {
         return nil
     }
 
-    /// The zone a TZID names: the resource's own VTIMEZONE first, then the builtin zones.
-    static func zone(forTZID tzid: String, in root: OpaquePointer) -> OpaquePointer? {
-        if let zone = icalcomponent_get_timezone(root, tzid) { return zone }
-        return builtinZone(named: tzid)
-    }
-
     /// The time in a DATE or DATE-TIME property, with its zone set from TZID; nil when the
     /// value is of another type. A TZID nobody knows leaves the time floating (validation has
     /// already refused such resources).
-    static func time(of property: OpaquePointer, root: OpaquePointer) -> icaltimetype? {
+    static func time(of property: OpaquePointer, zones: ZoneTable) -> icaltimetype? {
         guard let value = icalproperty_get_value(property) else { return nil }
         let kind = icalvalue_isa(value)
         guard kind == ICAL_DATETIME_VALUE || kind == ICAL_DATE_VALUE else { return nil }
-        return zoned(icalvalue_get_datetime(value), property: property, root: root)
+        return zoned(icalvalue_get_datetime(value), property: property, zones: zones)
     }
 
     /// Sets the zone of a time read from `property` from its TZID parameter.
-    static func zoned(_ time: icaltimetype, property: OpaquePointer, root: OpaquePointer) -> icaltimetype {
+    static func zoned(_ time: icaltimetype, property: OpaquePointer, zones: ZoneTable) -> icaltimetype {
         var time = time
         if time.is_date == 0, icaltime_is_utc(time) == 0, let tzid = LibICal.tzid(of: property) {
-            time.zone = zone(forTZID: tzid, in: root)
+            time.zone = zones.zone(forTZID: tzid)
         }
         if time.is_date != 0 { time.zone = nil }
         return time

@@ -34,7 +34,9 @@ struct DemoAccount {
         var text = """
         Tideline demo is running. Stop it with Ctrl-C.
           IMAP    \(imap)   user \(Self.address)   password \(Self.password)
-          HTTP    http://\(dav)/healthz
+          CalDAV  http://\(dav)/.well-known/caldav    (calendars at http://\(dav)/dav/calendars/\(Self.address)/)
+          CardDAV http://\(dav)/.well-known/carddav   (contacts at http://\(dav)/dav/addressbooks/\(Self.address)/)
+          Files   http://\(dav)/dav/files/\(Self.address)/   (WebDAV; same login)
           LMTP    \(lmtp)   deliver to \(Self.address)
           device  \(device.id) ("\(Self.deviceName)")
         """
@@ -46,7 +48,9 @@ struct DemoAccount {
         }
         let connect = "m = imaplib.IMAP4('\(imap.host)', \(imap.port))"
         let login = "m.login('\(Self.address)', '\(Self.password)')"
-        text += "\n  Try: python3 -c \"import imaplib; \(connect); print(\(login))\"\n"
+        text += "\n  Try: python3 -c \"import imaplib; \(connect); print(\(login))\""
+        text += "\n       curl -u \(Self.address):\(Self.password) -X PROPFIND -H 'Depth: 1' "
+            + "http://\(dav)/dav/calendars/\(Self.address)/\n"
         FileHandle.standardOutput.write(Data(text.utf8))
     }
 }

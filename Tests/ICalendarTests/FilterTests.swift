@@ -20,7 +20,8 @@ struct FilterTests {
 
     @Test("a VEVENT filter without conditions matches events and not tasks")
     func componentPresence() throws {
-        let filter = CalendarComponentFilter(name: "VCALENDAR", componentFilters: [CalendarComponentFilter(name: "VEVENT")])
+        let filter = CalendarComponentFilter(name: "VCALENDAR",
+                                             componentFilters: [CalendarComponentFilter(name: "VEVENT")])
         #expect(try Fixture.resource("ios-weekly-berlin.ics").matches(filter))
         #expect(try !Fixture.resource("davx5-task-completed.ics").matches(filter))
         #expect(try !Fixture.resource("ios-weekly-berlin.ics").matches(CalendarComponentFilter(name: "VTODO")))
@@ -110,9 +111,13 @@ struct FilterTests {
     @Test("text-match is a substring match, without ASCII case by default")
     func textMatchDefault() throws {
         let resource = try Fixture.resource("thunderbird-monthly-newyork.ics")
-        #expect(resource.matches(propertyFilter(CalendarPropertyFilter(name: "SUMMARY", textMatch: CalendarTextMatch("BOOK")))))
-        #expect(resource.matches(propertyFilter(CalendarPropertyFilter(name: "location", textMatch: CalendarTextMatch("library, ROOM")))))
-        #expect(!resource.matches(propertyFilter(CalendarPropertyFilter(name: "SUMMARY", textMatch: CalendarTextMatch("movie")))))
+        let text = { (name: String, text: String) in
+            let filter = CalendarPropertyFilter(name: name, textMatch: CalendarTextMatch(text))
+            return resource.matches(self.propertyFilter(filter))
+        }
+        #expect(text("SUMMARY", "BOOK"))
+        #expect(text("location", "library, ROOM"))
+        #expect(!text("SUMMARY", "movie"))
     }
 
     @Test("i;octet compares case, i;unicode-casemap folds non-ASCII letters, i;ascii-casemap does not")
@@ -155,7 +160,9 @@ struct FilterTests {
         ])
         #expect(resource.matches(propertyFilter(accepted)))
         let noAlarm = CalendarComponentFilter(name: "VCALENDAR", componentFilters: [
-            CalendarComponentFilter(name: "VEVENT", componentFilters: [CalendarComponentFilter(name: "VALARM", isNotDefined: true)]),
+            CalendarComponentFilter(name: "VEVENT", componentFilters: [
+                CalendarComponentFilter(name: "VALARM", isNotDefined: true),
+            ]),
         ])
         #expect(resource.matches(noAlarm))
         let withAlarm = try CalendarResource(parsing: event(
@@ -192,7 +199,9 @@ struct FilterTests {
         let resource = try Fixture.resource("ios-weekly-berlin.ics")
         let movedInApril = CalendarComponentFilter(name: "VCALENDAR", componentFilters: [
             CalendarComponentFilter(name: "VEVENT", timeRange: range("2024-04-04T00:00:00Z", "2024-04-05T00:00:00Z"),
-                                    propertyFilters: [CalendarPropertyFilter(name: "SUMMARY", textMatch: CalendarTextMatch("moved"))]),
+                                    propertyFilters: [
+                                        CalendarPropertyFilter(name: "SUMMARY", textMatch: CalendarTextMatch("moved")),
+                                    ]),
         ])
         #expect(resource.matches(movedInApril))
         var masterOnly = movedInApril
