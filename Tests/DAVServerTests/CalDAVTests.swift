@@ -169,3 +169,43 @@ struct CalDAVTests {
         }
     }
 }
+
+@Suite("CalDAV: moving objects and quota")
+struct CalDAVTransferTests {
+    @Test("MOVE of an event to another calendar keeps it, with a new href, and both syncs see it")
+    func moveBetweenCalendars() throws {
+        let harness = try DAVHarness()
+        let client = try harness.client()
+        let from = CalDAVTests.calendar
+        let to = "/dav/calendars/alice@example.org/other/"
+        #expect(try client.request("MKCALENDAR", to).status == 201)
+        try client.put(from + "e.ics", Samples.event("e", start: Samples.at(days: 2)))
+        let fromToken = try client.sync(from).token
+        let toToken = try client.sync(to).token
+        let move = try client.request("MOVE", from + "e.ics", headers: ["Destination": "http://localhost\(to)e.ics"])
+        #expect(move.status == 201)
+        #expect(try client.request("GET", from + "e.ics").status == 404)
+        #expect(try client.request("GET", to + "e.ics").text.contains("UID:e"))
+        #expect(try client.sync(from, token: fromToken).removed == ["e.ics"])
+        #expect(try client.sync(to, token: toToken).present == ["e.ics"])
+        // A task cannot be copied into an events-only calendar.
+        try client.put("/dav/calendars/alice@example.org/tasks/t.ics", Samples.task("t", completed: nil))
+        let copy = try client.request("COPY", "/dav/calendars/alice@example.org/tasks/t.ics",
+                                      headers: ["Destination": "http://localhost\(from)t.ics"])
+        #expect(copy.status == 403)
+    }
+
+    @Test("quota properties report the bytes stored and the space left")
+    func quota() throws {
+        let harness = try DAVHarness()
+        let client = try harness.client()
+        let body = Samples.event("sized", start: Samples.at(days: 1))
+        try client.put(CalDAVTests.calendar + "sized.ics", body)
+        try client.put("/dav/files/alice@example.org/f.bin", String(repeating: "x", count: 1000),
+                       type: "application/octet-stream")
+        let entry = try #require(try client.propfind("/dav/calendars/alice@example.org/",
+                                                     ["d:quota-used-bytes", "d:quota-available-bytes"]).responses.first)
+        #expect(entry.text("quota-used-bytes") == String(body.utf8.count + 1000))
+        #expect((Int64(entry.text("quota-available-bytes") ?? "") ?? 0) > 0)
+    }
+}
