@@ -105,6 +105,28 @@ struct CLITests {
         #expect(after?["window-days"]?["source"] as? String == "server")
     }
 
+    @Test("check passes on a healthy store and reports a damaged one with exit 65")
+    func check() throws {
+        #expect(try cli.run("domain", "add", "example.org").status == 0)
+        #expect(try cli.run("check").status == 0)
+        let healthy = try cli.json("check") as? [String: Any]
+        #expect(healthy?["ok"] as? Bool == true)
+        // Break a foreign key behind the store's back: a user of a domain that does not exist.
+        let database = cli.directory.url.appendingPathComponent("tideline.db").path
+        let sqlite = Process()
+        sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        sqlite.arguments = ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); "
+            + "c.execute(\"INSERT INTO users (address, domain_id, created) VALUES ('x@nowhere', 999, 0)\"); "
+            + "c.commit()", database]
+        try sqlite.run()
+        sqlite.waitUntilExit()
+        #expect(sqlite.terminationStatus == 0)
+        let damaged = try cli.run("check")
+        #expect(damaged.status == 65)
+        #expect(damaged.stdout.contains("users"), "\(damaged.stdout)")
+        #expect(damaged.stderr.contains("restore"))
+    }
+
     @Test("usage errors exit 64 and say what was wrong")
     func usage() throws {
         let cases: [([String], String)] = [
