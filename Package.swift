@@ -14,6 +14,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CCrypt", pkgConfig: "libcrypt", providers: [.apt(["libcrypt-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CICal", pkgConfig: "libical", providers: [.apt(["libical-dev"])]),
         .target(name: "CSystem"),
 
@@ -22,7 +23,7 @@ let package = Package(
         .target(name: "ICalendar", dependencies: ["CICal"]),
         .target(name: "VCard"),
         .target(name: "TidelineStore", dependencies: ["CSQLite", "CCrypt", "SyncPolicy"]),
-        .target(name: "ServerCore", dependencies: ["CSystem"]),
+        .target(name: "ServerCore", dependencies: ["CSystem", "COpenSSL"]),
         .target(name: "IMAPSync", dependencies: ["ServerCore", "TidelineStore", "SyncPolicy", "MIME"]),
         .target(name: "DAVServer", dependencies: ["ServerCore", "TidelineStore", "SyncPolicy", "CLibXML2",
                                                  "ICalendar", "VCard"]),

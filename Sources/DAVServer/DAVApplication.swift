@@ -11,6 +11,8 @@ public final class DAVApplication: HTTPResponder, @unchecked Sendable {
     let clock: any WallClock
     let started: Date
     let authentication: BasicAuthentication
+    /// Whether Basic credentials are taken without TLS from other machines (loopback always).
+    let allowsPlaintextLogin: Bool
     private let lock = NSLock()
     /// When each device's last-seen time was last written, so it is written once a minute.
     private var seenWritten: [String: Date] = [:]
@@ -21,8 +23,9 @@ public final class DAVApplication: HTTPResponder, @unchecked Sendable {
     static let davClasses = "1, 3, access-control, calendar-access, addressbook, extended-mkcol"
 
     public init(store: Store, clock: any WallClock = SystemClock(), started: Date = Date(),
-                throttle: LoginThrottle = LoginThrottle()) {
+                throttle: LoginThrottle = LoginThrottle(), allowsPlaintextLogin: Bool = false) {
         self.store = store
+        self.allowsPlaintextLogin = allowsPlaintextLogin
         self.clock = clock
         self.started = started
         authentication = BasicAuthentication(store: store, throttle: throttle)
@@ -30,6 +33,12 @@ public final class DAVApplication: HTTPResponder, @unchecked Sendable {
 
     public func respond(to request: HTTPRequest, from connection: Connection) -> HTTPResponse {
         do {
+            guard connection.isSecure || connection.isLoopback || allowsPlaintextLogin
+                    || request.path == "/healthz" || request.method == "OPTIONS" else {
+                Log.info("dav.plaintext_refused", ["conn": connection.id, "peer": connection.peerHost])
+                return HTTPResponse.text(403, "This server takes logins over HTTPS only; connect with https:// "
+                                         + "to its HTTPS port.")
+            }
             return try route(request, peer: connection.peerHost, connection: connection.id)
         } catch let error as DAVError {
             if error.status >= 500 {

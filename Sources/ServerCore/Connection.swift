@@ -50,6 +50,9 @@ public final class Connection: @unchecked Sendable {
     private var idleTimeoutSeconds: Double
     private var wakePending = false
     private var wakeAt: Double?
+    private var tls: TLSSession?
+    /// Set when STARTTLS begins: what was read before it is plaintext and must be dropped.
+    private var tlsJustStarted = false
 
     init(id: UInt64, fd: Int32, peer: (host: String, port: UInt16), localPort: UInt16, loop: EventLoop,
          service: any Service, limits: ServerLimits, now: Double) {
@@ -63,6 +66,78 @@ public final class Connection: @unchecked Sendable {
         framer = service.makeFramer()
         idleTimeoutSeconds = service.initialIdleTimeout
         lastInput = now
+    }
+
+    /// Whether the connection is encrypted (implicit TLS, or after STARTTLS).
+    public var isSecure: Bool {
+        lock.withLock { tls != nil }
+    }
+
+    /// Whether the peer is on this machine, where plaintext logins are harmless.
+    public var isLoopback: Bool {
+        peerHost == "::1" || peerHost.hasPrefix("127.") || peerHost.hasPrefix("::ffff:127.")
+    }
+
+    /// Begins TLS on a plaintext connection (STARTTLS): sends `reply` in plaintext, then
+    /// encrypts everything after it. Anything the peer sent after its STARTTLS command and
+    /// before the handshake is dropped, as RFC 3207 and RFC 9051 require.
+    public func startTLS(_ context: TLSContext, saying reply: String) throws {
+        let session = try context.makeSession()
+        lock.lock()
+        defer { lock.unlock() }
+        guard !closed, tls == nil else { return }
+        // Commands framed after STARTTLS were read in plaintext: an injection, not the peer's.
+        let dropped = events.count
+        events.removeAll { if case .frame = $0 { return true } else { return false } }
+        if dropped != events.count {
+            Log.warning("tls.injection_dropped", ["conn": id, "peer": peerHost, "commands": dropped - events.count])
+        }
+        outbound.append(Array(reply.utf8))
+        outboundBytes += reply.utf8.count
+        if outbound.count == 1 { flushLocked() }
+        tls = session
+        tlsJustStarted = true
+        refreshInterestLocked()
+    }
+
+    /// Whether STARTTLS began and no TLS bytes came yet: nothing buffered may be framed.
+    var awaitsHandshakeBytes: Bool {
+        lock.withLock { tlsJustStarted }
+    }
+
+    /// Installs TLS before the first byte (implicit TLS listeners).
+    func adoptTLS(_ session: TLSSession) {
+        lock.withLock { tls = session }
+    }
+
+    /// Loop thread: turns bytes read from the socket into plaintext in `inbound`, queueing what
+    /// TLS wants sent. Returns a reason when the connection must close.
+    func absorb(_ raw: UnsafeRawBufferPointer) -> String? {
+        lock.lock()
+        guard let tls else {
+            lock.unlock()
+            inbound.append(raw)
+            return nil
+        }
+        let wasDone = tls.handshakeDone
+        let received = tls.receive(raw)
+        if tlsJustStarted {
+            tlsJustStarted = false
+            inbound = InboundBuffer()
+        }
+        if !received.reply.isEmpty {
+            outbound.append(received.reply)
+            outboundBytes += received.reply.count
+            if outbound.count == 1 { flushLocked() }
+            refreshInterestLocked()
+        }
+        let protocolName = !wasDone && tls.handshakeDone ? tls.protocolName : nil
+        lock.unlock()
+        if let protocolName {
+            Log.debug("tls.established", ["conn": id, "peer": peerHost, "protocol": protocolName])
+        }
+        received.plaintext.withUnsafeBytes { inbound.append($0) }
+        return received.failure
     }
 
     /// Seconds of silence from the peer before the session is told to time out. Sessions raise
@@ -94,8 +169,10 @@ public final class Connection: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         guard !closed else { return }
-        outbound.append(bytes)
-        outboundBytes += bytes.count
+        let wire = tls.map { $0.encrypt(bytes) } ?? bytes
+        guard !wire.isEmpty else { return }
+        outbound.append(wire)
+        outboundBytes += wire.count
         if outbound.count == 1 { flushLocked() }
         refreshInterestLocked()
     }

@@ -148,8 +148,13 @@ final class EventLoop: @unchecked Sendable {
             }
             if received > 0 {
                 total += received
-                readBuffer.withUnsafeBytes { raw in
-                    connection.inbound.append(UnsafeRawBufferPointer(rebasing: raw[0..<received]))
+                let failure = readBuffer.withUnsafeBytes { raw in
+                    connection.absorb(UnsafeRawBufferPointer(rebasing: raw[0..<received]))
+                }
+                if let failure {
+                    Log.info("tls.failed", ["conn": connection.id, "peer": connection.peerHost, "reason": failure])
+                    fail(connection)
+                    return
                 }
                 connection.lastInput = monotonicSeconds()
                 connection.timeoutSignalled = false
@@ -169,7 +174,7 @@ final class EventLoop: @unchecked Sendable {
 
     /// Takes complete frames from the connection's buffer while its session keeps up.
     func pump(_ connection: Connection) {
-        guard connections[connection.id] === connection else { return }
+        guard connections[connection.id] === connection, !connection.awaitsHandshakeBytes else { return }
         while connection.acceptsFrames {
             switch connection.framer.nextStep(from: &connection.inbound) {
             case .needMoreBytes:

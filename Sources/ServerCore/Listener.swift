@@ -6,11 +6,14 @@ final class Listener: @unchecked Sendable {
     let fd: Int32
     let address: ListenAddress
     let service: any Service
+    /// Set for implicit-TLS listeners (IMAPS, HTTPS): every connection starts with a handshake.
+    let tls: TLSContext?
 
-    init(fd: Int32, address: ListenAddress, service: any Service) {
+    init(fd: Int32, address: ListenAddress, service: any Service, tls: TLSContext?) {
         self.fd = fd
         self.address = address
         self.service = service
+        self.tls = tls
     }
 
     /// Accepts every pending connection and hands each to a loop; refuses those over the limit.
@@ -46,7 +49,7 @@ final class Listener: @unchecked Sendable {
                 Glibc.close(client)
                 continue
             }
-            server.dispatch(fd: client, peer: peer, localPort: address.port, service: service)
+            server.dispatch(fd: client, peer: peer, localPort: address.port, service: service, tls: tls)
         }
     }
 

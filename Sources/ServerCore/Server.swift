@@ -23,13 +23,16 @@ public final class Server: @unchecked Sendable {
     }
 
     /// Binds a listener for `service`; returns the bound address (the real port for port 0).
+    /// With `tls`, every connection starts with a TLS handshake (implicit TLS).
     @discardableResult
-    public func listen(on address: ListenAddress, service: any Service) throws -> ListenAddress {
+    public func listen(on address: ListenAddress, service: any Service, tls: TLSContext? = nil) throws
+        -> ListenAddress
+    {
         precondition(!started, "listen before start")
         let (fd, boundAddress) = try Socket.listen(on: address, backlog: 1024)
-        loops[0].add(Listener(fd: fd, address: boundAddress, service: service))
+        loops[0].add(Listener(fd: fd, address: boundAddress, service: service, tls: tls))
         bound.append((service.name, boundAddress))
-        Log.info("listener.bound", ["proto": service.name, "addr": boundAddress])
+        Log.info("listener.bound", ["proto": service.name + (tls == nil ? "" : "s"), "addr": boundAddress])
         return boundAddress
     }
 
@@ -54,7 +57,8 @@ public final class Server: @unchecked Sendable {
         }
     }
 
-    func dispatch(fd: Int32, peer: (host: String, port: UInt16), localPort: UInt16, service: any Service) {
+    func dispatch(fd: Int32, peer: (host: String, port: UInt16), localPort: UInt16, service: any Service,
+                  tls: TLSContext?) {
         let id: UInt64 = countLock.withLock {
             nextID += 1
             return nextID
@@ -62,6 +66,16 @@ public final class Server: @unchecked Sendable {
         let loop = loops[Int(id % UInt64(loops.count))]
         let connection = Connection(id: id, fd: fd, peer: peer, localPort: localPort, loop: loop,
                                     service: service, limits: limits, now: monotonicSeconds())
+        if let tls {
+            do {
+                connection.adoptTLS(try tls.makeSession())
+            } catch {
+                Log.error("tls.session_failed", ["conn": id, "peer": peer.host, "error": error])
+                Glibc.close(fd)
+                connectionClosed(connection)
+                return
+            }
+        }
         loop.execute { loop.adopt(connection, service: service) }
         Log.debug("connection.open", ["proto": service.name, "conn": id, "peer": peer.host])
     }

@@ -70,9 +70,12 @@ enum Commands {
                 summary: "Check the store's integrity; exits 65 and lists the problems if any.", flags: ["json"],
                 run: CheckCommand.run),
         Command(words: ["serve"],
-                usage: "serve [--imap ADDR:PORT] [--dav ADDR:PORT] [--lmtp ADDR:PORT] [--demo] [--log-level LEVEL]",
-                summary: "Run the server until SIGINT or SIGTERM.",
-                details: ServeCommand.details, valueOptions: ["imap", "dav", "lmtp", "log-level", "max-connections"],
-                flags: ["demo"], run: ServeCommand.run),
+                usage: "serve [--imap ADDR:PORT] [--dav ADDR:PORT] [--lmtp ADDR:PORT] [--tls-cert FILE --tls-key FILE] "
+                    + "[--demo] [--log-level LEVEL]",
+                summary: "Run the server until SIGINT or SIGTERM; SIGHUP reloads the TLS certificate.",
+                details: ServeCommand.details,
+                valueOptions: ["imap", "dav", "lmtp", "imaps", "https", "tls-cert", "tls-key", "log-level",
+                               "max-connections"],
+                flags: ["demo", "allow-plaintext-login"], run: ServeCommand.run),
     ]
 }

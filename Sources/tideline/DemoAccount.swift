@@ -30,7 +30,8 @@ struct DemoAccount {
         return DemoAccount(device: added.device, appPassword: added.appPassword)
     }
 
-    func printInstructions(imap: ListenAddress, dav: ListenAddress, lmtp: ListenAddress) {
+    func printInstructions(_ bound: BoundAddresses) {
+        guard let imap = bound.imap, let dav = bound.dav, let lmtp = bound.lmtp else { return }
         var text = """
         Tideline demo is running. Stop it with Ctrl-C.
           IMAP    \(imap)   user \(Self.address)   password \(Self.password)
@@ -38,6 +39,7 @@ struct DemoAccount {
           CardDAV http://\(dav)/.well-known/carddav   (contacts at http://\(dav)/dav/addressbooks/\(Self.address)/)
           Files   http://\(dav)/dav/files/\(Self.address)/   (WebDAV; same login)
           LMTP    \(lmtp)   deliver to \(Self.address)
+          IMAPS   \(bound.imaps.map { "\($0)" } ?? "off")   HTTPS \(bound.https.map { "https://\($0)/" } ?? "off")
           device  \(device.id) ("\(Self.deviceName)")
         """
         if let appPassword {
@@ -53,4 +55,13 @@ struct DemoAccount {
             + "http://\(dav)/dav/calendars/\(Self.address)/\n"
         FileHandle.standardOutput.write(Data(text.utf8))
     }
+}
+
+/// Where `serve` listens, for the demo's instructions.
+struct BoundAddresses {
+    var imap: ListenAddress?
+    var dav: ListenAddress?
+    var lmtp: ListenAddress?
+    var imaps: ListenAddress?
+    var https: ListenAddress?
 }

@@ -111,9 +111,11 @@ public final class SocketClient: @unchecked Sendable {
 }
 
 /// Sends one HTTP/1.1 request on a fresh connection and returns status, headers and body.
-public func httpRequest(port: UInt16, _ method: String, _ path: String, headers: [String: String] = [:],
-                        body: [UInt8] = []) throws -> (status: Int, headers: [String: String], body: [UInt8]) {
-    let client = try SocketClient(port: port)
+public func httpRequest(host: String = "127.0.0.1", port: UInt16, _ method: String, _ path: String,
+                        headers: [String: String] = [:], body: [UInt8] = []) throws
+    -> (status: Int, headers: [String: String], body: [UInt8])
+{
+    let client = try SocketClient(port: port, host: host)
     var head = "\(method) \(path) HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
     for (name, value) in headers { head += "\(name): \(value)\r\n" }
     if !body.isEmpty { head += "Content-Length: \(body.count)\r\n" }

@@ -64,6 +64,8 @@ public final class ServerProcess: @unchecked Sendable {
     public private(set) var imapPort: UInt16 = 0
     public private(set) var httpPort: UInt16 = 0
     public private(set) var lmtpPort: UInt16 = 0
+    public private(set) var imapsPort: UInt16 = 0
+    public private(set) var httpsPort: UInt16 = 0
     private let errPipe = Pipe()
     private let lock = NSLock()
     private var log = ""
@@ -72,8 +74,10 @@ public final class ServerProcess: @unchecked Sendable {
     public init(data: URL, extraArguments: [String] = [], environment: [String: String] = [:]) throws {
         self.data = data
         process.executableURL = TidelineBinary.url
-        process.arguments = ["serve", "--data", data.path, "--imap", "127.0.0.1:0", "--dav", "127.0.0.1:0",
-                             "--lmtp", "127.0.0.1:0"] + extraArguments
+        // Ephemeral loopback ports unless the test names its own.
+        let defaults = ["--imap", "--dav", "--lmtp"].filter { !extraArguments.contains($0) }
+            .flatMap { [$0, "127.0.0.1:0"] }
+        process.arguments = ["serve", "--data", data.path] + defaults + extraArguments
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
         process.environment = env
@@ -105,9 +109,15 @@ public final class ServerProcess: @unchecked Sendable {
         for line in logText.split(separator: "\n") where line.contains("event=listener.bound") {
             guard let addr = line.split(separator: " ").first(where: { $0.hasPrefix("addr=") }),
                   let port = UInt16(addr.split(separator: ":").last ?? "") else { continue }
-            if line.contains("proto=imap") { imapPort = port }
-            if line.contains("proto=http") { httpPort = port }
-            if line.contains("proto=lmtp") { lmtpPort = port }
+            let proto = line.split(separator: " ").first { $0.hasPrefix("proto=") }?.dropFirst(6) ?? ""
+            switch proto {
+            case "imap": imapPort = port
+            case "http": httpPort = port
+            case "lmtp": lmtpPort = port
+            case "imaps": imapsPort = port
+            case "https": httpsPort = port
+            default: break
+            }
         }
     }
 

@@ -11,13 +11,21 @@ public struct IMAPService: Service {
     public let clock: any WallClock
     public let events: MailboxEvents
     public let limits: IMAPLimits
-    let throttle = LoginThrottle()
+    /// Offered as STARTTLS on plaintext connections when set.
+    public let tls: TLSContext?
+    /// Whether LOGIN and AUTHENTICATE work without TLS from other machines (loopback always may).
+    public let allowsPlaintextLogin: Bool
+    let throttle: LoginThrottle
 
-    public init(store: Store, clock: any WallClock, events: MailboxEvents, limits: IMAPLimits = IMAPLimits()) {
+    public init(store: Store, clock: any WallClock, events: MailboxEvents, limits: IMAPLimits = IMAPLimits(),
+                tls: TLSContext? = nil, allowsPlaintextLogin: Bool = false, throttle: LoginThrottle = LoginThrottle()) {
         self.store = store
         self.clock = clock
         self.events = events
         self.limits = limits
+        self.tls = tls
+        self.allowsPlaintextLogin = allowsPlaintextLogin
+        self.throttle = throttle
     }
 
     public var refusal: [UInt8] {

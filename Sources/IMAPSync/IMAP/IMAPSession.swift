@@ -46,10 +46,17 @@ final class IMAPSession: Session {
 
     var store: Store { service.store }
 
+    /// Whether a login may be sent here: over TLS, from this machine, or where the admin allows
+    /// plaintext (RFC 9051 section 11.1).
+    var loginAllowed: Bool {
+        connection.isSecure || connection.isLoopback || service.allowsPlaintextLogin
+    }
+
     var capabilities: String {
         var list = "IMAP4rev1 IMAP4rev2 LITERAL+ SASL-IR ID ENABLE IDLE"
         if principal == nil {
-            list += " AUTH=PLAIN"
+            if service.tls != nil && !connection.isSecure { list += " STARTTLS" }
+            list += loginAllowed ? " AUTH=PLAIN" : " LOGINDISABLED"
         } else {
             list += " NAMESPACE UNSELECT UIDPLUS MOVE CONDSTORE QRESYNC LIST-EXTENDED LIST-STATUS SPECIAL-USE"
             list += " ESEARCH WITHIN CHILDREN STATUS=SIZE APPENDLIMIT=\(service.limits.maxLiteralSize)"
@@ -150,11 +157,21 @@ final class IMAPSession: Session {
         }
         guard principal != nil else {
             switch name {
-            case "LOGIN": try login(tag: tag, reader: &reader)
-            case "AUTHENTICATE": try authenticate(tag: tag, reader: &reader)
+            case "LOGIN", "AUTHENTICATE":
+                guard loginAllowed else {
+                    Log.info("imap.plaintext_login_refused", ["conn": connection.id, "peer": connection.peerHost])
+                    throw IMAPRefusal.no("PRIVACYREQUIRED", "Log in over TLS: use STARTTLS first or connect to IMAPS")
+                }
+                if name == "LOGIN" { try login(tag: tag, reader: &reader) } else {
+                    try authenticate(tag: tag, reader: &reader)
+                }
             case "STARTTLS":
-                // Limitation: TLS is not offered yet; STARTTLS is refused.
-                throw IMAPRefusal.bad("STARTTLS is not available on this server yet")
+                try reader.end()
+                guard let tls = service.tls else {
+                    throw IMAPRefusal.no("CANNOT", "TLS is not configured on this server; ask its administrator")
+                }
+                guard !connection.isSecure else { throw IMAPRefusal.bad("TLS is already active") }
+                try connection.startTLS(tls, saying: "\(tag) OK Begin TLS negotiation now\r\n")
             default:
                 throw IMAPRefusal.bad(Self.known.contains(name) ? "\(name) needs a login first" : "Unknown command \(name)")
             }

@@ -12,12 +12,16 @@ public struct LMTPService: Service {
     public let events: MailboxEvents
     public var maxMessageSize = 50 << 20
     public var hostName: String
+    /// Offered as STARTTLS (RFC 3207) when set.
+    public let tls: TLSContext?
 
-    public init(store: Store, clock: any WallClock, events: MailboxEvents, hostName: String? = nil) {
+    public init(store: Store, clock: any WallClock, events: MailboxEvents, hostName: String? = nil,
+                tls: TLSContext? = nil) {
         self.store = store
         self.clock = clock
         self.events = events
         self.hostName = hostName ?? ProcessInfo.processInfo.hostName
+        self.tls = tls
     }
 
     public var refusal: [UInt8] {
@@ -78,8 +82,22 @@ final class LMTPSession: Session {
         case "LHLO":
             greeted = true
             reset()
+            let startTLS = service.tls != nil && !connection.isSecure ? "250-STARTTLS\r\n" : ""
             connection.send("250-\(service.hostName)\r\n250-PIPELINING\r\n250-ENHANCEDSTATUSCODES\r\n"
-                + "250-8BITMIME\r\n250 SIZE \(service.maxMessageSize)\r\n")
+                + "250-8BITMIME\r\n\(startTLS)250 SIZE \(service.maxMessageSize)\r\n")
+        case "STARTTLS":
+            guard let tls = service.tls, !connection.isSecure else {
+                return connection.send("454 4.7.0 TLS not available\r\n")
+            }
+            // RFC 3207 4.2: the client starts over with LHLO after the handshake.
+            greeted = false
+            reset()
+            do {
+                try connection.startTLS(tls, saying: "220 2.0.0 Ready to start TLS\r\n")
+            } catch {
+                Log.error("lmtp.starttls_failed", ["conn": connection.id, "error": error])
+                connection.send("454 4.7.0 TLS not available\r\n")
+            }
         case "MAIL":
             guard greeted else { return connection.send("503 5.5.1 Send LHLO first\r\n") }
             guard sender == nil else { return connection.send("503 5.5.1 Sender already given\r\n") }
