@@ -84,6 +84,13 @@ public final class DAVApplication: HTTPResponder, @unchecked Sendable {
             principal = found
         case .missing:
             return unauthorized("Log in with your address and password or a device app password.")
+        case .refused(let address, let wait):
+            Log.info("dav.login_refused", ["conn": connection, "peer": peer, "user": address,
+                                           "reason": "too many failed logins", "retry_s": Int(wait.rounded(.up))])
+            var response = HTTPResponse.text(429, "Too many failed logins for this account or address; try again "
+                                             + "in \(Int((wait / 60).rounded(.up))) minute(s).")
+            response.headers.append(("Retry-After", String(Int(wait.rounded(.up)))))
+            return response
         case .failed(let address, let disabled):
             Log.info("dav.login_failed", ["conn": connection, "peer": peer, "user": address,
                                           "reason": disabled ? "account disabled" : "invalid credentials"])

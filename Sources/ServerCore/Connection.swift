@@ -75,7 +75,7 @@ public final class Connection: @unchecked Sendable {
 
     /// Whether the peer is on this machine, where plaintext logins are harmless.
     public var isLoopback: Bool {
-        peerHost == "::1" || peerHost.hasPrefix("127.") || peerHost.hasPrefix("::ffff:127.")
+        Server.isLoopback(peerHost)
     }
 
     /// Begins TLS on a plaintext connection (STARTTLS): sends `reply` in plaintext, then

@@ -39,9 +39,9 @@ final class Listener: @unchecked Sendable {
             let peer = Socket.describe(storage)
             var one: Int32 = 1
             setsockopt(client, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-            guard server.admit() else {
+            if let refusal = server.admit(from: peer.host) {
                 Log.warning("connection.refused", ["proto": service.name, "peer": peer.host,
-                                                   "reason": "connection limit reached"])
+                                                   "reason": refusal.rawValue])
                 let refusal = service.refusal
                 _ = refusal.withUnsafeBytes { raw in
                     Glibc.send(client, raw.baseAddress, raw.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))

@@ -11,6 +11,7 @@ public final class Server: @unchecked Sendable {
     private var bound: [(name: String, address: ListenAddress)] = []
     private let countLock = NSLock()
     private var openConnections = 0
+    private var perIP: [String: Int] = [:]
     private var nextID: UInt64 = 0
     private var started = false
 
@@ -48,13 +49,27 @@ public final class Server: @unchecked Sendable {
         countLock.withLock { openConnections }
     }
 
-    /// Counts a new connection in, or says no when the server is full.
-    func admit() -> Bool {
+    /// Why a new connection was refused.
+    enum Refusal: String {
+        case serverFull = "connection limit reached"
+        case addressFull = "per-address connection limit reached"
+    }
+
+    /// Counts a new connection in, or says why not.
+    func admit(from host: String) -> Refusal? {
         countLock.withLock {
-            guard openConnections < limits.maxConnections else { return false }
+            guard openConnections < limits.maxConnections else { return .serverFull }
+            if !Self.isLoopback(host) {
+                guard perIP[host, default: 0] < limits.maxConnectionsPerIP else { return .addressFull }
+                perIP[host, default: 0] += 1
+            }
             openConnections += 1
-            return true
+            return nil
         }
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        host == "::1" || host.hasPrefix("127.") || host.hasPrefix("::ffff:127.")
     }
 
     func dispatch(fd: Int32, peer: (host: String, port: UInt16), localPort: UInt16, service: any Service,
@@ -81,7 +96,12 @@ public final class Server: @unchecked Sendable {
     }
 
     func connectionClosed(_ connection: Connection) {
-        countLock.withLock { openConnections -= 1 }
+        countLock.withLock {
+            openConnections -= 1
+            if let count = perIP[connection.peerHost] {
+                perIP[connection.peerHost] = count > 1 ? count - 1 : nil
+            }
+        }
         Log.debug("connection.closed", ["conn": connection.id, "peer": connection.peerHost])
     }
 

@@ -2,6 +2,9 @@
 public struct ServerLimits: Sendable {
     /// Open connections across all listeners; more are refused with the service's refusal.
     public var maxConnections = 20_000
+    /// Open connections from one client IP address (loopback is not counted: it is the site's
+    /// own MTA and tools). Phones behind one office NAT share an address, so this is generous.
+    public var maxConnectionsPerIP = 500
     /// Frames queued for a session before the loop stops reading from that connection.
     public var maxQueuedFrames = 16
     /// Unwritten output bytes above which the loop stops reading (a slow reader's backpressure).

@@ -1,4 +1,5 @@
 import Foundation
+import ServerCore
 import Testing
 @testable import DAVServer
 
@@ -138,5 +139,22 @@ struct DiscoveryTests {
             #expect(classes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.contains(name))
         }
         #expect(response.headers["allow"]?.contains("REPORT") == true)
+    }
+}
+
+@Suite("DAV login throttling")
+struct DAVThrottleTests {
+    @Test("after too many failures, logins get 429 with Retry-After, even with the right password")
+    func refusal() throws {
+        let throttle = LoginThrottle(window: 600, base: 0, maximum: 0, addressLimit: 2, ipLimit: 100)
+        let harness = try DAVHarness(throttle: throttle)
+        for _ in 0..<2 {
+            #expect(try harness.client(password: "wrong-one").propfind("/dav/", ["d:resourcetype"]).status == 401)
+        }
+        let refused = try harness.client().propfind("/dav/", ["d:resourcetype"])
+        #expect(refused.status == 429)
+        #expect(Int(refused.headers["retry-after"] ?? "") ?? 0 > 500)
+        #expect(try harness.client(user: "bob@example.org", password: "bob-password")
+            .propfind("/dav/", ["d:resourcetype"]).status == 207)
     }
 }

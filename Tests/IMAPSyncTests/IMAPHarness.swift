@@ -19,7 +19,7 @@ final class IMAPHarness: @unchecked Sendable {
     /// 2026-11-20 12:00:00 UTC.
     static let start = Date(timeIntervalSince1970: 1_795_694_400)
 
-    init(maxLiteralSize: Int = 1 << 20, pollInterval: Double = 30) throws {
+    init(maxLiteralSize: Int = 1 << 20, pollInterval: Double = 30, throttle: LoginThrottle = LoginThrottle()) throws {
         events = MailboxEvents(pollInterval: pollInterval)
         store = try Store(directory: directory.url)
         clock = ManualClock(Self.start)
@@ -29,7 +29,8 @@ final class IMAPHarness: @unchecked Sendable {
         var limits = IMAPLimits()
         limits.maxLiteralSize = maxLiteralSize
         imapPort = try server.listen(on: ListenAddress(host: "127.0.0.1", port: 0),
-                                     service: IMAPService(store: store, clock: clock, events: events, limits: limits)).port
+                                     service: IMAPService(store: store, clock: clock, events: events, limits: limits,
+                                                          throttle: throttle)).port
         lmtpPort = try server.listen(on: ListenAddress(host: "127.0.0.1", port: 0),
                                      service: LMTPService(store: store, clock: clock, events: events,
                                                           hostName: "mx.test")).port

@@ -1,4 +1,5 @@
 import Foundation
+import ServerCore
 import TestSupport
 import Testing
 import TidelineStore
@@ -96,6 +97,22 @@ struct ProtocolTests {
         #expect(Date().timeIntervalSince(started) >= 1.5)
         let plain = Data("\u{0}alice@example.org\u{0}\(IMAPHarness.password)".utf8).base64EncodedString()
         try client.expectOK(client.run("AUTHENTICATE PLAIN \(plain)"))
+    }
+
+    @Test("after too many failures the account is refused without a password check, over IMAP and DAV alike")
+    func loginRefusal() throws {
+        let throttle = LoginThrottle(window: 600, base: 0, maximum: 0, addressLimit: 3, ipLimit: 100)
+        let harness = try IMAPHarness(throttle: throttle)
+        let client = try IMAPClient(port: harness.imapPort)
+        for _ in 0..<3 {
+            #expect(try client.run("LOGIN alice@example.org wrong").tagged.contains("NO [AUTHENTICATIONFAILED]"))
+        }
+        let refused = try client.run("LOGIN alice@example.org \(IMAPHarness.password)").tagged
+        #expect(refused.contains("NO [UNAVAILABLE]") && refused.contains("minute"), "\(refused)")
+        // Another account from the same (loopback) address is still served.
+        _ = try harness.store.addUser("carol@example.org", passwordHash: PasswordHash.make("carol-password"),
+                                      actor: "test")
+        try client.expectOK(client.run("LOGIN carol@example.org carol-password"))
     }
 
     @Test("mailbox management: CREATE with parents, RENAME, DELETE, STATUS, UTF-7 names")

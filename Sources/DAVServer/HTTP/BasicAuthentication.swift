@@ -30,8 +30,10 @@ final class BasicAuthentication: @unchecked Sendable {
         case success(Principal)
         /// No or unusable credentials: 401 with the challenge.
         case missing
-        /// Wrong credentials; `delay` seconds of throttling were applied.
+        /// Wrong credentials; the throttle's delay was applied.
         case failed(address: String, disabled: Bool)
+        /// Too many failures for the address or IP: not checked; retry after the seconds given.
+        case refused(address: String, retryAfter: Double)
     }
 
     func authenticate(_ request: HTTPRequest, peer: String, now: Double = Date().timeIntervalSince1970) throws
@@ -48,6 +50,9 @@ final class BasicAuthentication: @unchecked Sendable {
         let digest = self.digest(header)
         if let hit = lock.withLock({ cache[digest] }), hit.expires > now {
             return .success(hit.principal)
+        }
+        if let wait = throttle.refusal(address: address, ip: peer, now: now) {
+            return .refused(address: address, retryAfter: wait)
         }
         switch try store.authenticate(address: address, password: password) {
         case .success(let principal):

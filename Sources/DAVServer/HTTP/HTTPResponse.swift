@@ -76,6 +76,7 @@ public struct HTTPResponse: Sendable {
         case 413: return "Content Too Large"
         case 415: return "Unsupported Media Type"
         case 424: return "Failed Dependency"
+        case 429: return "Too Many Requests"
         case 431: return "Request Header Fields Too Large"
         case 500: return "Internal Server Error"
         case 501: return "Not Implemented"
