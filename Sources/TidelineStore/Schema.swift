@@ -168,6 +168,53 @@ enum Schema {
         CREATE UNIQUE INDEX dav_properties_by_owner ON dav_properties(
             ifnull(collection_id, 0), ifnull(object_id, 0), namespace, name);
         """,
+        // 4: storage quotas. Each user's bytes in use (messages, counted per copy, and DAV
+        // objects) are kept by triggers in the same transactions as the changes, so a quota check
+        // is one row read. A mailbox or collection that is deleted takes its total with it
+        // before its rows cascade (cascaded deletes no longer see their parent).
+        """
+        ALTER TABLE users ADD COLUMN quota_bytes INTEGER;
+        ALTER TABLE users ADD COLUMN used_bytes INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE settings (
+            name TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        UPDATE users SET used_bytes =
+            coalesce((SELECT sum(m.size) FROM messages m JOIN mailboxes b ON b.id = m.mailbox_id
+                      WHERE b.user_id = users.id), 0)
+            + coalesce((SELECT sum(length(o.data)) FROM dav_objects o JOIN dav_collections c ON c.id = o.collection_id
+                        WHERE c.user_id = users.id), 0);
+        CREATE TRIGGER usage_message_added AFTER INSERT ON messages BEGIN
+            UPDATE users SET used_bytes = used_bytes + new.size
+            WHERE id = (SELECT user_id FROM mailboxes WHERE id = new.mailbox_id);
+        END;
+        CREATE TRIGGER usage_message_removed AFTER DELETE ON messages BEGIN
+            UPDATE users SET used_bytes = used_bytes - old.size
+            WHERE id = (SELECT user_id FROM mailboxes WHERE id = old.mailbox_id);
+        END;
+        CREATE TRIGGER usage_mailbox_removed BEFORE DELETE ON mailboxes BEGIN
+            UPDATE users SET used_bytes = used_bytes
+                - (SELECT coalesce(sum(size), 0) FROM messages WHERE mailbox_id = old.id)
+            WHERE id = old.user_id;
+        END;
+        CREATE TRIGGER usage_object_added AFTER INSERT ON dav_objects BEGIN
+            UPDATE users SET used_bytes = used_bytes + length(new.data)
+            WHERE id = (SELECT user_id FROM dav_collections WHERE id = new.collection_id);
+        END;
+        CREATE TRIGGER usage_object_changed AFTER UPDATE OF data ON dav_objects BEGIN
+            UPDATE users SET used_bytes = used_bytes + length(new.data) - length(old.data)
+            WHERE id = (SELECT user_id FROM dav_collections WHERE id = new.collection_id);
+        END;
+        CREATE TRIGGER usage_object_removed AFTER DELETE ON dav_objects BEGIN
+            UPDATE users SET used_bytes = used_bytes - length(old.data)
+            WHERE id = (SELECT user_id FROM dav_collections WHERE id = old.collection_id);
+        END;
+        CREATE TRIGGER usage_collection_removed BEFORE DELETE ON dav_collections BEGIN
+            UPDATE users SET used_bytes = used_bytes
+                - (SELECT coalesce(sum(length(data)), 0) FROM dav_objects WHERE collection_id = old.id)
+            WHERE id = old.user_id;
+        END;
+        """,
     ]
 
     static var latestVersion: Int { migrations.count }

@@ -209,3 +209,26 @@ struct CalDAVTransferTests {
         #expect((Int64(entry.text("quota-available-bytes") ?? "") ?? 0) > 0)
     }
 }
+
+@Suite("DAV storage quota")
+struct DAVQuotaTests {
+    @Test("a PUT over quota gets 507 with quota-not-exceeded; replacing an object counts only the difference")
+    func overQuota() throws {
+        let harness = try DAVHarness()
+        let client = try harness.client()
+        let home = "/dav/files/alice@example.org/"
+        try harness.store.setQuota(of: "alice@example.org", to: .bytes(1000), actor: "test")
+        #expect(try client.put(home + "a.bin", String(repeating: "a", count: 800), type: "application/octet-stream")
+            .status == 201)
+        let refused = try client.put(home + "b.bin", String(repeating: "b", count: 300), type: "application/octet-stream")
+        #expect(refused.status == 507)
+        #expect(refused.xml.child(XMLName("DAV:", "quota-not-exceeded")) != nil)
+        #expect(try client.put(home + "a.bin", String(repeating: "c", count: 900), type: "application/octet-stream")
+            .status == 204)
+        let available = try client.propfind(home, ["d:quota-available-bytes", "d:quota-used-bytes"]).responses.first
+        #expect(available?.text("quota-available-bytes") == "100")
+        #expect(available?.text("quota-used-bytes") == "900")
+        #expect(try client.request("COPY", home + "a.bin", headers: ["Destination": "http://localhost\(home)c.bin"])
+            .status == 507)
+    }
+}

@@ -63,6 +63,7 @@ extension DAVContext {
             throw DAVError.notFound(path)
         }
         let index = try self.index(of: data, contentType: info.contentType, for: targetCollection)
+        if !move { try checkQuota(adding: Int64(data.count)) }
         do {
             let created = try store.transferObject(from: collection.id, name: info.name, to: targetCollection.id,
                                                    as: targetName, index: index, overwrite: overwrite, move: move)
@@ -87,6 +88,7 @@ extension DAVContext {
         if move && !deep {
             throw DAVError(400, "MOVE of a collection moves everything below it; send Depth: infinity or none.")
         }
+        if !move { try checkQuota(adding: try store.folderTreeSize(folder)) }
         do {
             if move {
                 try store.moveFolder(folder, to: newPath, replace: overwrite)

@@ -152,12 +152,15 @@ struct LiveProperties {
             return .text(HTTPResponse.httpDate(info.modified))
         case (XMLNamespace.dav, "quota-used-bytes"):
             switch resource {
-            case .home, .collection: return .text(String(try context.store.davBytesUsed(userID: user.id)))
+            case .home, .collection: return .text(String(try context.store.storageUsage(userID: user.id).used))
             default: return nil
             }
         case (XMLNamespace.dav, "quota-available-bytes"):
             switch resource {
-            case .home, .collection: return .text(String(DAVLimits.availableBytes(at: context.store.directory)))
+            case .home, .collection:
+                let usage = try context.store.storageUsage(userID: user.id)
+                let disk = DAVLimits.availableBytes(at: context.store.directory)
+                return .text(String(usage.limit.map { min(max(0, $0 - usage.used), disk) } ?? disk))
             default: return nil
             }
         default:

@@ -48,6 +48,7 @@ extension DAVContext {
         let data = request.body
         let contentType = request.header("content-type") ?? Self.defaultContentType(for: collection.kind)
         let index = try index(of: data, contentType: contentType, for: collection)
+        try checkQuota(adding: Int64(data.count) - Int64(existingSize(collection, name)))
         var precondition = DAVPrecondition()
         if let match = request.header("if-match") { precondition.ifMatch = Self.etagList(match).first }
         if let none = request.header("if-none-match") { precondition.ifNoneMatchAny = Self.etagList(none).contains("*") }
@@ -79,6 +80,19 @@ extension DAVContext {
             throw DAVError(403, "\(path) cannot be deleted; only collections and objects in a home can.")
         }
         return HTTPResponse(status: 204)
+    }
+
+    /// Refuses a write that would take the user over the storage quota (RFC 4331).
+    func checkQuota(adding bytes: Int64) throws {
+        let usage = try store.storageUsage(userID: user.id)
+        guard usage.allows(bytes) else {
+            throw DAVError(507, "The storage quota is full (\(usage.used) of \(usage.limit ?? 0) bytes in use); "
+                           + "delete something and try again.", precondition: .dav("quota-not-exceeded"))
+        }
+    }
+
+    private func existingSize(_ collection: DAVCollection, _ name: String) throws -> Int {
+        try store.objectInfo(collectionID: collection.id, name: name)?.size ?? 0
     }
 
     /// Maps a store refusal to its HTTP answer.

@@ -99,7 +99,11 @@ extension IMAPSession {
         guard let target = try store.mailbox(userID: userID(), name: name) else {
             throw IMAPRefusal.no("TRYCREATE", "No mailbox \(name); create it first")
         }
-        let uids = mailbox.positions(set, byUID: byUID).map { mailbox[$0].uid }
+        let positions = mailbox.positions(set, byUID: byUID)
+        let uids = positions.map { mailbox[$0].uid }
+        if !move {
+            try checkQuota(for: Int64(positions.reduce(0) { $0 + mailbox[$1].size }))
+        }
         let (validity, pairs) = move
             ? try store.move(uids: uids, from: mailbox.mailbox.id, to: target.id)
             : try store.copy(uids: uids, from: mailbox.mailbox.id, to: target.id)
@@ -158,12 +162,24 @@ extension IMAPSession {
             throw IMAPRefusal.no("TRYCREATE", "No mailbox \(name); create it first")
         }
         guard !bytes.isEmpty else { throw IMAPRefusal.no("CANNOT", "An empty message cannot be stored") }
+        try checkQuota(for: Int64(bytes.count))
         let stored = try store.append(MessageContent.newMessage(bytes, date: date, flags: flags), to: target.id)
         service.events.changed(target.id, except: connection)
         var out = ResponseBuffer()
         try reportChanges(into: &out)
         out.line("\(tag) OK [APPENDUID \(stored.uidValidity) \(stored.uid)] APPEND completed")
         connection.send(out.bytes)
+    }
+
+    /// Refuses a write that would take the user over the storage quota (RFC 9208 OVERQUOTA).
+    func checkQuota(for bytes: Int64) throws {
+        let usage = try store.storageUsage(userID: userID())
+        guard usage.allows(bytes) else {
+            Log.info("imap.over_quota", ["conn": connection.id, "user": principal?.user.address ?? "-",
+                                         "used": usage.used, "limit": usage.limit ?? 0, "size": bytes])
+            throw IMAPRefusal.no("OVERQUOTA", "The mailbox is full (\(usage.used / 1024) of "
+                                 + "\((usage.limit ?? 0) / 1024) KiB in use); delete messages and try again")
+        }
     }
 
     /// Parses `dd-Mon-yyyy hh:mm:ss +zzzz` (the day may have a leading space).

@@ -60,6 +60,7 @@ final class IMAPSession: Session {
         } else {
             list += " NAMESPACE UNSELECT UIDPLUS MOVE CONDSTORE QRESYNC LIST-EXTENDED LIST-STATUS SPECIAL-USE"
             list += " ESEARCH WITHIN CHILDREN STATUS=SIZE APPENDLIMIT=\(service.limits.maxLiteralSize)"
+            list += " QUOTA QUOTA=RES-STORAGE"
         }
         return list
     }
@@ -180,6 +181,7 @@ final class IMAPSession: Session {
         switch name {
         case "LOGIN", "AUTHENTICATE": throw IMAPRefusal.bad("Already logged in")
         case "ENABLE": try enable(tag: tag, reader: &reader)
+        case "GETQUOTAROOT", "GETQUOTA", "SETQUOTA": try quota(name, tag: tag, reader: &reader)
         case "SELECT", "EXAMINE": try select(tag: tag, readOnly: name == "EXAMINE", reader: &reader)
         case "CREATE": try create(tag: tag, reader: &reader)
         case "DELETE": try delete(tag: tag, reader: &reader)
@@ -231,7 +233,7 @@ final class IMAPSession: Session {
     static let known: Set<String> = [
         "ENABLE", "SELECT", "EXAMINE", "CREATE", "DELETE", "RENAME", "SUBSCRIBE", "UNSUBSCRIBE", "LIST", "LSUB",
         "NAMESPACE", "STATUS", "APPEND", "IDLE", "CLOSE", "UNSELECT", "EXPUNGE", "SEARCH", "FETCH", "STORE", "COPY",
-        "MOVE", "UID",
+        "MOVE", "UID", "GETQUOTAROOT", "GETQUOTA", "SETQUOTA",
     ]
 
     private func identify(tag: String, reader: inout CommandReader) throws {

@@ -170,6 +170,15 @@ final class LMTPSession: Session {
             let reply: String
             do {
                 try service.store.ensureDefaultMailboxes(userID: user.id)
+                let usage = try service.store.storageUsage(userID: user.id)
+                guard usage.allows(Int64(message.bytes.count)) else {
+                    Log.info("lmtp.over_quota", ["conn": connection.id, "user": user.address, "used": usage.used,
+                                                 "limit": usage.limit ?? 0, "size": message.bytes.count])
+                    let reply = "552 5.2.2 <\(user.address)> mailbox full\r\n"
+                    delivered[user.id] = reply
+                    replies += reply
+                    continue
+                }
                 guard let inbox = try service.store.mailbox(userID: user.id, name: "INBOX") else {
                     throw StoreError.notFound("INBOX of \(user.address) is missing")
                 }

@@ -129,15 +129,6 @@ extension Store {
         }
     }
 
-    /// Bytes of DAV content a user stores: calendars, contacts and files.
-    public func davBytesUsed(userID: Int64) throws -> Int64 {
-        try read { db in
-            try db.queryFirst("SELECT coalesce(sum(length(o.data)), 0) FROM dav_objects o "
-                                + "JOIN dav_collections c ON c.id = o.collection_id WHERE c.user_id = ?",
-                              [userID])?.int64(0) ?? 0
-        }
-    }
-
     /// Sets and removes properties in one transaction (PROPPATCH is all or nothing).
     public func updateProperties(collectionID: Int64? = nil, objectID: Int64? = nil, set: [DAVProperty],
                                  remove: [(namespace: String, name: String)]) throws {

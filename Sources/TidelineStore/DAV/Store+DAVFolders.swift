@@ -44,6 +44,19 @@ extension Store {
         }
     }
 
+    /// Bytes of the files in a folder and every folder below it.
+    public func folderTreeSize(_ folder: DAVCollection) throws -> Int64 {
+        try read { db in
+            let ids = try folderTree(db, folder).map(\.id)
+            var total: Int64 = 0
+            for id in ids {
+                total += try db.queryFirst("SELECT coalesce(sum(length(data)), 0) FROM dav_objects WHERE collection_id = ?",
+                                           [id])?.int64(0) ?? 0
+            }
+            return total
+        }
+    }
+
     /// Whether a file-area path holds a folder or a file.
     public func fileAreaEntryExists(userID: Int64, path: String) throws -> Bool {
         try read { db in try entryExists(db, userID: userID, path: path) }
