@@ -112,7 +112,12 @@ extension CalendarResource {
     private static func output(_ like: icaltimetype, date: Date, offset: TimeInterval) -> icaltimetype {
         guard like.zone == nil else { return TimeConversion.utcTime(date) }
         var floating = icaltime_normalize(like)
-        floating.second += Int32(offset)
+        // Whole days and the seconds left over: the offset between two four-digit years is
+        // too many seconds for the Int32 field, but never too many days.
+        let days = (offset / 86_400).rounded(.down)
+        guard abs(days) < 10_000 * 366 else { return TimeConversion.utcTime(date) }
+        floating.day += Int32(days)
+        floating.second += Int32(offset - days * 86_400)
         floating = icaltime_normalize(floating)
         floating.zone = nil
         return floating
