@@ -39,7 +39,9 @@ public final class DAVApplication: HTTPResponder, @unchecked Sendable {
                 return HTTPResponse.text(403, "This server takes logins over HTTPS only; connect with https:// "
                                          + "to its HTTPS port.")
             }
-            return try route(request, peer: connection.peerHost, connection: connection.id)
+            var owner: SessionOwner?
+            defer { if let owner { connection.owner = owner } }
+            return try route(request, peer: connection.peerHost, connection: connection.id, owner: &owner)
         } catch let error as DAVError {
             if error.status >= 500 {
                 Log.error("dav.failed", ["conn": connection.id, "method": request.method, "path": request.path,
@@ -57,7 +59,14 @@ public final class DAVApplication: HTTPResponder, @unchecked Sendable {
         }
     }
 
-    private func route(_ request: HTTPRequest, peer: String, connection: UInt64) throws -> HTTPResponse {
+    /// Forgets remembered logins whose owner matches, so that the next request of a disabled
+    /// user or a removed device is checked against the store again.
+    public func forgetLogins(where matches: (SessionOwner) -> Bool) {
+        authentication.forget(where: matches)
+    }
+
+    private func route(_ request: HTTPRequest, peer: String, connection: UInt64,
+                       owner: inout SessionOwner?) throws -> HTTPResponse {
         switch (request.method, request.path) {
         case ("GET", "/healthz"), ("HEAD", "/healthz"):
             return health()
@@ -82,6 +91,7 @@ public final class DAVApplication: HTTPResponder, @unchecked Sendable {
         switch try authentication.authenticate(request, peer: peer) {
         case .success(let found):
             principal = found
+            owner = SessionOwner(userID: found.user.id, deviceID: found.device?.id)
         case .missing:
             return unauthorized("Log in with your address and password or a device app password.")
         case .refused(let address, let wait):

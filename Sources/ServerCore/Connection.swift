@@ -14,6 +14,7 @@ public final class Connection: @unchecked Sendable {
         case idleTimeout
         case shutdown
         case wake
+        case revoked(String)
         case ended
     }
 
@@ -53,6 +54,7 @@ public final class Connection: @unchecked Sendable {
     private var tls: TLSSession?
     /// Set when STARTTLS begins: what was read before it is plaintext and must be dropped.
     private var tlsJustStarted = false
+    private var signedInAs: SessionOwner?
 
     init(id: UInt64, fd: Int32, peer: (host: String, port: UInt16), localPort: UInt16, loop: EventLoop,
          service: any Service, limits: ServerLimits, now: Double) {
@@ -71,6 +73,18 @@ public final class Connection: @unchecked Sendable {
     /// Whether the connection is encrypted (implicit TLS, or after STARTTLS).
     public var isSecure: Bool {
         lock.withLock { tls != nil }
+    }
+
+    /// Who the connection is logged in as; the front end sets it at each successful login.
+    public var owner: SessionOwner? {
+        get { lock.withLock { signedInAs } }
+        set { lock.withLock { signedInAs = newValue } }
+    }
+
+    /// Asks the session to end because its access was taken away; it says so the protocol's
+    /// way (`Session.revoked`) after the command it is running, then closes.
+    public func revoke(reason: String) {
+        enqueue(.revoked(reason))
     }
 
     /// Whether the peer is on this machine, where plaintext logins are harmless.
@@ -386,6 +400,7 @@ public final class Connection: @unchecked Sendable {
         case .wake:
             lock.withLock { wakePending = false }
             session.wake(on: self)
+        case .revoked(let reason): session.revoked(on: self, reason: reason)
         case .ended:
             session.ended(on: self)
             self.session = nil

@@ -238,6 +238,22 @@ final class EventLoop: @unchecked Sendable {
         }
     }
 
+    /// Asks the sessions whose owner matches to end; returns how many were asked.
+    func revokeSessions(where matches: @escaping @Sendable (SessionOwner) -> Bool, reason: String) -> Int {
+        let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var count = 0
+        execute { [self] in
+            for connection in connections.values {
+                guard let owner = connection.owner, matches(owner) else { continue }
+                connection.revoke(reason: reason)
+                count += 1
+            }
+            done.signal()
+        }
+        done.wait()
+        return count
+    }
+
     /// Asks every session to say goodbye.
     func shutdownSessions() {
         execute { [self] in

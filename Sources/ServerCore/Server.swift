@@ -105,6 +105,14 @@ public final class Server: @unchecked Sendable {
         Log.debug("connection.closed", ["conn": connection.id, "peer": connection.peerHost])
     }
 
+    /// Ends every session, on every listener, whose owner matches (see `Session.revoked`);
+    /// returns how many were asked to end.
+    @discardableResult
+    public func revokeSessions(where matches: @escaping @Sendable (SessionOwner) -> Bool, reason: String) -> Int {
+        guard started else { return 0 }
+        return loops.reduce(0) { $0 + $1.revokeSessions(where: matches, reason: reason) }
+    }
+
     /// Stops listening, asks every session to say goodbye, waits up to the shutdown grace for
     /// them to close, closes the rest and stops the loops.
     public func stop() {

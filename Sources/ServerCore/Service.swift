@@ -15,6 +15,9 @@ public protocol Session: AnyObject {
     /// Something the session asked to hear about happened (`Connection.wake()`), or a wake-up
     /// time it set (`Connection.wake(after:)`) has come. Wake-ups that pile up arrive as one.
     func wake(on connection: Connection)
+    /// An admin took the session's access away (a disabled user, a removed device): say so
+    /// if the protocol can, and close.
+    func revoked(on connection: Connection, reason: String)
     /// The connection is closing; no further calls follow. Release what the session holds.
     func ended(on connection: Connection)
 }
@@ -29,6 +32,10 @@ extension Session {
     }
 
     public func wake(on connection: Connection) {}
+
+    public func revoked(on connection: Connection, reason: String) {
+        connection.close()
+    }
 
     public func ended(on connection: Connection) {}
 }

@@ -215,6 +215,19 @@ enum Schema {
             WHERE id = old.user_id;
         END;
         """,
+        // 5: access revocations. Disabling or removing a user, removing a device or changing a
+        // password writes a row in the same transaction; the running server reads the rows after
+        // the last it saw and ends the sessions they cover. No foreign keys: the row outlives
+        // the user or device it names.
+        """
+        CREATE TABLE access_revocations (
+            id INTEGER PRIMARY KEY,
+            at INTEGER NOT NULL,
+            user_id INTEGER NOT NULL,
+            device_id TEXT,
+            scope TEXT NOT NULL CHECK (scope IN ('user', 'device', 'password'))
+        );
+        """,
     ]
 
     static var latestVersion: Int { migrations.count }

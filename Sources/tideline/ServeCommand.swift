@@ -64,8 +64,9 @@ enum ServeCommand {
         let throttle = LoginThrottle()
         let imapService = IMAPService(store: store, clock: clock, events: events, tls: tls,
                                       allowsPlaintextLogin: allowsPlaintext, throttle: throttle)
-        let davService = HTTPService(responder: DAVApplication(store: store, clock: clock, throttle: throttle,
-                                                               allowsPlaintextLogin: allowsPlaintext))
+        let davApplication = DAVApplication(store: store, clock: clock, throttle: throttle,
+                                            allowsPlaintextLogin: allowsPlaintext)
+        let davService = HTTPService(responder: davApplication)
         var bound = BoundAddresses()
         do {
             bound.imap = try server.listen(on: imap, service: imapService)
@@ -80,6 +81,8 @@ enum ServeCommand {
             throw CommandFailure(code: ExitCode.unavailable, message: "\(error)")
         }
         server.start()
+        let revocations = RevocationWatcher(store: store, server: server, dav: davApplication)
+        try revocations.start()
         Log.info("server.started", ["version": TidelineVersion.current, "pid": getpid()])
         if let demo {
             demo.printInstructions(bound)
@@ -103,6 +106,7 @@ enum ServeCommand {
             Log.info("server.stopping", ["signal": Signals.name(of: signal)])
             break
         }
+        revocations.stop()
         server.stop()
         Log.info("server.stopped")
     }

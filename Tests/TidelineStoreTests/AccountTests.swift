@@ -128,3 +128,52 @@ struct AccountTests {
         #expect(remaining == 0)
     }
 }
+
+@Suite("Access revocations for the running server")
+struct RevocationStoreTests {
+    let directory = TemporaryDirectory()
+    let store: Store
+
+    init() throws {
+        store = try Store(directory: directory.url)
+        _ = try store.addDomain("example.org", actor: "admin")
+        _ = try store.addDomain("example.net", actor: "admin")
+    }
+
+    @Test("disabling, removing, a new password, a removed device and a removed domain each write one")
+    func written() throws {
+        let alice = try store.addUser("alice@example.org", passwordHash: nil, actor: "admin")
+        let bob = try store.addUser("bob@example.net", passwordHash: nil, actor: "admin")
+        let phone = try store.addDevice(owner: "alice@example.org", name: "Phone", actor: "admin").device
+        let start = try store.latestRevocationID()
+        try store.setDisabled("alice@example.org", false, actor: "admin")
+        #expect(try store.revocations(after: start).isEmpty, "enabling an enabled user ends nothing")
+
+        try store.removeDevice(phone.id, actor: "admin")
+        try store.setPassword(of: "alice@example.org", passwordHash: "x", actor: "admin")
+        try store.setDisabled("alice@example.org", true, actor: "admin")
+        try store.setDisabled("alice@example.org", false, actor: "admin")
+        try store.removeDomain("example.net", force: true, actor: "admin")
+        let found = try store.revocations(after: start)
+        #expect(found.map(\.scope) == [.device, .password, .user, .user])
+        #expect(found.map(\.userID) == [alice.id, alice.id, alice.id, bob.id])
+        #expect(found[0].deviceID == phone.id)
+        #expect(try store.latestRevocationID() == found.last?.id)
+        #expect(try store.revocations(after: found[1].id).count == 2)
+    }
+
+    @Test("each scope covers exactly its sessions")
+    func coverage() {
+        let device = AccessRevocation(id: 1, userID: 7, deviceID: "d1", scope: .device)
+        #expect(device.covers(userID: 7, deviceID: "d1"))
+        #expect(!device.covers(userID: 7, deviceID: "d2"))
+        #expect(!device.covers(userID: 7, deviceID: nil))
+        #expect(!device.covers(userID: 8, deviceID: "d1"))
+        let password = AccessRevocation(id: 2, userID: 7, deviceID: nil, scope: .password)
+        #expect(password.covers(userID: 7, deviceID: nil))
+        #expect(!password.covers(userID: 7, deviceID: "d1"))
+        let user = AccessRevocation(id: 3, userID: 7, deviceID: nil, scope: .user)
+        #expect(user.covers(userID: 7, deviceID: "d1") && user.covers(userID: 7, deviceID: nil))
+        #expect(!user.covers(userID: 9, deviceID: nil))
+    }
+}

@@ -70,6 +70,15 @@ final class BasicAuthentication: @unchecked Sendable {
         }
     }
 
+    /// Drops the remembered logins whose owner matches.
+    func forget(where matches: (SessionOwner) -> Bool) {
+        lock.withLock {
+            cache = cache.filter {
+                !matches(SessionOwner(userID: $0.value.principal.user.id, deviceID: $0.value.principal.device?.id))
+            }
+        }
+    }
+
     private func digest(_ header: String) -> Int {
         var hasher = Hasher()
         hasher.combine(key)

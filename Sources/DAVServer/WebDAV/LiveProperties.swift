@@ -72,7 +72,7 @@ struct LiveProperties {
                       .dav("owner")]
         }
         switch resource {
-        case .home, .collection where !forAllprop:
+        case .home where !forAllprop, .collection where !forAllprop:
             names += [.dav("quota-available-bytes"), .dav("quota-used-bytes")]
         default:
             break

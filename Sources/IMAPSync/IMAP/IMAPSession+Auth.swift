@@ -81,6 +81,7 @@ extension IMAPSession {
         }
         service.throttle.succeeded(address: user)
         self.principal = principal
+        connection.owner = SessionOwner(userID: principal.user.id, deviceID: principal.device?.id)
         policy = try store.effectivePolicy(for: principal.device.map { .device($0.id) } ?? .user(principal.user.address))
         try store.ensureDefaultMailboxes(userID: principal.user.id)
         connection.idleTimeout = service.limits.authenticatedIdleTimeout

@@ -275,6 +275,12 @@ final class IMAPSession: Session {
         connection.close(saying: "* BYE Server shutting down\r\n")
     }
 
+    func revoked(on connection: Connection, reason: String) {
+        Log.info("imap.session_revoked", ["conn": connection.id, "user": principal?.user.address ?? "-",
+                                          "device": principal?.device?.id ?? "-", "reason": reason])
+        connection.close(saying: "* BYE [UNAVAILABLE] \(reason)\r\n")
+    }
+
     func wake(on connection: Connection) {
         guard idleTag != nil else { return }
         var out = ResponseBuffer()

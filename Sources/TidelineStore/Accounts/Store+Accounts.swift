@@ -33,6 +33,9 @@ extension Store {
                     "domain \(name) still has \(users) user(s); remove them first, or pass --force "
                         + "to remove the domain with all its users and their data")
             }
+            for user in try db.query("SELECT id FROM users WHERE domain_id = ?", [row.int64(0)]) {
+                try Self.recordRevocation(db, userID: user.int64(0), scope: .user)
+            }
             try db.run("DELETE FROM domains WHERE id = ?", [row.int64(0)])
             try Audit.record(db, actor: actor, action: "domain.remove", subject: name,
                              old: users > 0 ? "\(users) user(s)" : nil)
@@ -79,8 +82,10 @@ extension Store {
     public func setPassword(of rawAddress: String, passwordHash: String, actor: String) throws {
         let (address, _) = try Address.normalize(rawAddress)
         try write { db in
-            guard try db.run("UPDATE users SET password_hash = ? WHERE address = ?", [passwordHash, address]) == 1
+            guard let id = try db.queryFirst("SELECT id FROM users WHERE address = ?", [address])?.int64(0)
             else { throw Self.noSuchUser(address) }
+            try db.run("UPDATE users SET password_hash = ? WHERE id = ?", [passwordHash, id])
+            try Self.recordRevocation(db, userID: id, scope: .password)
             // The hash itself is a secret: the audit entry says only that it changed.
             try Audit.record(db, actor: actor, action: "user.passwd", subject: address)
         }
@@ -89,10 +94,12 @@ extension Store {
     public func setDisabled(_ rawAddress: String, _ disabled: Bool, actor: String) throws {
         let (address, _) = try Address.normalize(rawAddress)
         try write { db in
-            guard let was = try db.queryFirst("SELECT disabled FROM users WHERE address = ?", [address])?.bool(0)
+            guard let row = try db.queryFirst("SELECT id, disabled FROM users WHERE address = ?", [address])
             else { throw Self.noSuchUser(address) }
+            let was = row.bool(1)
             guard was != disabled else { return }
             try db.run("UPDATE users SET disabled = ? WHERE address = ?", [disabled, address])
+            if disabled { try Self.recordRevocation(db, userID: row.int64(0), scope: .user) }
             try Audit.record(db, actor: actor, action: disabled ? "user.disable" : "user.enable",
                              subject: address, old: was ? "disabled" : "enabled",
                              new: disabled ? "disabled" : "enabled")
@@ -102,9 +109,11 @@ extension Store {
     public func removeUser(_ rawAddress: String, actor: String) throws {
         let (address, _) = try Address.normalize(rawAddress)
         try write { db in
-            guard try db.run("DELETE FROM users WHERE address = ?", [address]) == 1 else {
+            guard let id = try db.queryFirst("SELECT id FROM users WHERE address = ?", [address])?.int64(0) else {
                 throw Self.noSuchUser(address)
             }
+            try Self.recordRevocation(db, userID: id, scope: .user)
+            try db.run("DELETE FROM users WHERE id = ?", [id])
             try Audit.record(db, actor: actor, action: "user.remove", subject: address)
         }
     }

@@ -81,6 +81,8 @@ extension Store {
                 throw Self.noSuchDevice(id)
             }
             let device = Self.device(from: row)
+            let userID = try db.queryFirst("SELECT user_id FROM devices WHERE id = ?", [id])?.int64(0) ?? 0
+            try Self.recordRevocation(db, userID: userID, deviceID: id, scope: .device)
             try db.run("DELETE FROM devices WHERE id = ?", [id])
             try Audit.record(db, actor: actor, action: "device.remove", subject: id,
                              old: "\(device.owner) \"\(device.name)\"")
