@@ -16,6 +16,8 @@ public final class DAVApplication: HTTPResponder, @unchecked Sendable {
     private let lock = NSLock()
     /// When each device's last-seen time was last written, so it is written once a minute.
     private var seenWritten: [String: Date] = [:]
+    /// The most objects one collection may hold.
+    let maxItemsPerCollection: Int
     /// Users whose default collections are known to exist.
     private var provisioned: Set<Int64> = []
 
@@ -23,8 +25,10 @@ public final class DAVApplication: HTTPResponder, @unchecked Sendable {
     static let davClasses = "1, 3, access-control, calendar-access, addressbook, extended-mkcol"
 
     public init(store: Store, clock: any WallClock = SystemClock(), started: Date = Date(),
-                throttle: LoginThrottle = LoginThrottle(), allowsPlaintextLogin: Bool = false) {
+                throttle: LoginThrottle = LoginThrottle(), allowsPlaintextLogin: Bool = false,
+                maxItemsPerCollection: Int = DAVLimits.maxItemsPerCollection) {
         self.store = store
+        self.maxItemsPerCollection = maxItemsPerCollection
         self.allowsPlaintextLogin = allowsPlaintextLogin
         self.clock = clock
         self.started = started
@@ -111,9 +115,10 @@ public final class DAVApplication: HTTPResponder, @unchecked Sendable {
         recordSeen(principal, request: request, at: now)
         try provision(principal.user)
         let scope: PolicyScope = principal.device.map { .device($0.id) } ?? .user(principal.user.address)
-        let context = DAVContext(request: request, store: store, principal: principal,
+        var context = DAVContext(request: request, store: store, principal: principal,
                                  policy: try store.effectivePolicy(for: scope), now: now,
                                  path: request.path.removingPercentEncoding ?? request.path)
+        context.maxItemsPerCollection = maxItemsPerCollection
         return try context.dispatch(davPath)
     }
 

@@ -232,3 +232,33 @@ struct DAVQuotaTests {
             .status == 507)
     }
 }
+
+@Suite("DAV items per collection")
+struct DAVItemLimitTests {
+    @Test("a full collection refuses new objects with 507 and max-items-per-collection, but takes updates")
+    func fullCollection() throws {
+        let harness = try DAVHarness(maxItemsPerCollection: 3)
+        let client = try harness.client()
+        let calendar = "/dav/calendars/alice@example.org/default/"
+        for index in 0..<3 {
+            let event = Samples.event("e\(index)", start: Samples.at(days: Double(index)))
+            #expect(try client.put(calendar + "e\(index).ics", event).status == 201)
+        }
+        let refused = try client.put(calendar + "e3.ics", Samples.event("e3", start: Samples.at(days: 3)))
+        #expect(refused.status == 507)
+        #expect(refused.xml.child(XMLName(XMLNamespace.tideline, "max-items-per-collection")) != nil)
+        #expect(refused.text.contains("holds 3 items"))
+        #expect(try client.put(calendar + "e0.ics", Samples.event("e0", start: Samples.at(days: 5)))
+            .status == 204, "replacing an object adds none")
+
+        #expect(try client.request("MKCALENDAR", "/dav/calendars/alice@example.org/work/").status == 201)
+        let work = "/dav/calendars/alice@example.org/work/"
+        #expect(try client.put(work + "w.ics", Samples.event("w", start: Samples.at(days: 1))).status == 201)
+        #expect(try client.request("COPY", work + "w.ics", headers: ["Destination": calendar + "w.ics"]).status == 507)
+        #expect(try client.request("MOVE", work + "w.ics", headers: ["Destination": calendar + "w.ics"]).status == 507)
+        #expect(try client.memberNames(calendar) == ["e0.ics", "e1.ics", "e2.ics"])
+
+        #expect(try client.request("DELETE", calendar + "e1.ics").status == 204)
+        #expect(try client.request("MOVE", work + "w.ics", headers: ["Destination": calendar + "w.ics"]).status == 201)
+    }
+}

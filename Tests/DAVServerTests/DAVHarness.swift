@@ -17,7 +17,8 @@ final class DAVHarness: @unchecked Sendable {
     /// 2026-11-20 12:00:00 UTC, a Friday.
     static let start = Date(timeIntervalSince1970: 1_795_694_400)
 
-    init(throttle: LoginThrottle = LoginThrottle()) throws {
+    init(throttle: LoginThrottle = LoginThrottle(),
+         maxItemsPerCollection: Int = DAVLimits.maxItemsPerCollection) throws {
         store = try Store(directory: directory.url)
         clock = ManualClock(Self.start)
         _ = try store.addDomain("example.org", actor: "test")
@@ -25,8 +26,9 @@ final class DAVHarness: @unchecked Sendable {
         _ = try store.addUser("bob@example.org", passwordHash: PasswordHash.make("bob-password"), actor: "test")
         server = try Server(loopCount: 1)
         port = try server.listen(on: ListenAddress(host: "127.0.0.1", port: 0),
-                                 service: HTTPService(responder: DAVApplication(store: store, clock: clock,
-                                                                                 throttle: throttle))).port
+                                 service: HTTPService(responder: DAVApplication(
+                                     store: store, clock: clock, throttle: throttle,
+                                     maxItemsPerCollection: maxItemsPerCollection))).port
         server.start()
     }
 

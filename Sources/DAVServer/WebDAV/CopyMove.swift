@@ -64,6 +64,10 @@ extension DAVContext {
         }
         let index = try self.index(of: data, contentType: info.contentType, for: targetCollection)
         if !move { try checkQuota(adding: Int64(data.count)) }
+        if targetCollection.id != collection.id,
+           try store.objectInfo(collectionID: targetCollection.id, name: targetName) == nil {
+            try checkRoom(in: targetCollection)
+        }
         do {
             let created = try store.transferObject(from: collection.id, name: info.name, to: targetCollection.id,
                                                    as: targetName, index: index, overwrite: overwrite, move: move)

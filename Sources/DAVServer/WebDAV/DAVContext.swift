@@ -12,6 +12,9 @@ struct DAVContext {
     let now: Date
     /// The request URL's path, percent-decoded where it names a resource.
     let path: String
+    /// The most objects a collection may hold (`DAVLimits.maxItemsPerCollection` unless the
+    /// application was given another).
+    var maxItemsPerCollection = DAVLimits.maxItemsPerCollection
 
     var user: User { principal.user }
 

@@ -1,10 +1,14 @@
 import Foundation
 
 /// Sizes the DAV front end enforces, with the values it advertises.
-enum DAVLimits {
+public enum DAVLimits {
     /// The largest calendar object or vCard accepted (`max-resource-size`); larger ones get
     /// 413 with the `max-resource-size` precondition.
     static let maxObjectSize = 4 << 20
+    /// The most objects one calendar, address book or file folder holds; a PUT, COPY or MOVE
+    /// of a new object into a full one gets 507 with the `tl:max-items-per-collection`
+    /// precondition. A calendar of ten years at 50 events a week is 26,000 objects.
+    public static let maxItemsPerCollection = 100_000
     /// The most hrefs a multiget may ask for at once.
     static let maxMultigetHrefs = 5_000
     /// The most instances one object is expanded to in a report.

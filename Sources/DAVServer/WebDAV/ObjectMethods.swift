@@ -48,7 +48,9 @@ extension DAVContext {
         let data = request.body
         let contentType = request.header("content-type") ?? Self.defaultContentType(for: collection.kind)
         let index = try index(of: data, contentType: contentType, for: collection)
-        try checkQuota(adding: Int64(data.count) - Int64(existingSize(collection, name)))
+        let existing = try store.objectInfo(collectionID: collection.id, name: name)
+        try checkQuota(adding: Int64(data.count) - Int64(existing?.size ?? 0))
+        if existing == nil { try checkRoom(in: collection) }
         var precondition = DAVPrecondition()
         if let match = request.header("if-match") { precondition.ifMatch = Self.etagList(match).first }
         if let none = request.header("if-none-match") { precondition.ifNoneMatchAny = Self.etagList(none).contains("*") }
@@ -91,8 +93,14 @@ extension DAVContext {
         }
     }
 
-    private func existingSize(_ collection: DAVCollection, _ name: String) throws -> Int {
-        try store.objectInfo(collectionID: collection.id, name: name)?.size ?? 0
+    /// Refuses a new object in a collection that holds the most it may.
+    func checkRoom(in collection: DAVCollection) throws {
+        let count = try store.objectCount(collectionID: collection.id)
+        guard count < maxItemsPerCollection else {
+            throw DAVError(507, "The collection holds \(count) items, the most one may; store new items in "
+                           + "another collection or delete old ones.",
+                           precondition: XMLName(XMLNamespace.tideline, "max-items-per-collection"))
+        }
     }
 
     /// Maps a store refusal to its HTTP answer.

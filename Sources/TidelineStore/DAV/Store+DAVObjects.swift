@@ -81,6 +81,13 @@ extension Store {
         }
     }
 
+    /// How many objects a collection holds (an index range count).
+    public func objectCount(collectionID: Int64) throws -> Int {
+        try read { db in
+            try db.queryFirst("SELECT count(*) FROM dav_objects WHERE collection_id = ?", [collectionID])?.int(0) ?? 0
+        }
+    }
+
     /// An object's metadata without its content.
     public func objectInfo(collectionID: Int64, name: String) throws -> DAVObjectInfo? {
         try read { db in
