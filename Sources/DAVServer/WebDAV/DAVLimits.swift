@@ -11,8 +11,6 @@ public enum DAVLimits {
     public static let maxItemsPerCollection = 100_000
     /// The most hrefs a multiget may ask for at once.
     static let maxMultigetHrefs = 5_000
-    /// The most instances one object is expanded to in a report.
-    static let maxExpandedInstances = 10_000
 
     /// Free bytes on the file system holding the data directory, for `quota-available-bytes`.
     static func availableBytes(at directory: URL) -> Int64 {
