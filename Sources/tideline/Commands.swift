@@ -81,7 +81,7 @@ enum Commands {
                 summary: "Run the server until SIGINT or SIGTERM; SIGHUP reloads the TLS certificate.",
                 details: ServeCommand.details,
                 valueOptions: ["imap", "dav", "lmtp", "imaps", "https", "tls-cert", "tls-key", "log-level",
-                               "max-connections"],
+                               "max-connections", "max-connections-per-ip"],
                 flags: ["demo", "allow-plaintext-login"], run: ServeCommand.run),
     ]
 }

@@ -21,6 +21,7 @@ enum ServeCommand {
         "                        without --tls-cert it also makes a self-signed certificate in DATA/demo-tls",
         "--log-level LEVEL       debug, info, warning or error (default info)",
         "--max-connections N     open connections in all (default 20000)",
+        "--max-connections-per-ip N  open connections from one client IP, loopback not counted (default 500)",
         "Port 0 picks a free port; the bound addresses are logged as event=listener.bound.",
     ]
 
@@ -39,6 +40,9 @@ enum ServeCommand {
         let allowsPlaintext = arguments.has("allow-plaintext-login")
         var limits = ServerLimits()
         if let max = try arguments.integer("max-connections", in: 1...1_000_000) { limits.maxConnections = max }
+        if let max = try arguments.integer("max-connections-per-ip", in: 1...1_000_000) {
+            limits.maxConnectionsPerIP = max
+        }
 
         Log.setLevel(level)
         let openFiles = ProcessLimits.raiseOpenFiles()
