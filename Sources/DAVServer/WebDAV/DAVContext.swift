@@ -148,7 +148,8 @@ extension DAVContext {
     /// The href of a resource of this user.
     func href(of resource: DAVResource) -> String {
         switch resource {
-        case .root: return DAVPath.prefix + "/"
+        // A client that asked at `/` must find its own URL in the answer.
+        case .root: return path == "/" ? "/" : DAVPath.prefix + "/"
         case .principals: return DAVPath.prefix + "/principals/"
         case .principal(let user): return DAVHref.principal(user.address)
         case .home(let kind): return DAVHref.home(kind, user.address)
