@@ -8,6 +8,9 @@ final class Listener: @unchecked Sendable {
     let service: any Service
     /// Set for implicit-TLS listeners (IMAPS, HTTPS): every connection starts with a handshake.
     let tls: TLSContext?
+    /// Per client IP: when its last refusal was logged and how many went unlogged since, so a
+    /// flood of refused connections writes one line a minute, not one each (accept thread only).
+    private var refusalLog: [String: (at: Double, unlogged: Int)] = [:]
 
     init(fd: Int32, address: ListenAddress, service: any Service, tls: TLSContext?) {
         self.fd = fd
@@ -40,8 +43,7 @@ final class Listener: @unchecked Sendable {
             var one: Int32 = 1
             setsockopt(client, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
             if let refusal = server.admit(from: peer.host) {
-                Log.warning("connection.refused", ["proto": service.name, "peer": peer.host,
-                                                   "reason": refusal.rawValue])
+                logRefusal(refusal, peer: peer.host)
                 let refusal = service.refusal
                 _ = refusal.withUnsafeBytes { raw in
                     Glibc.send(client, raw.baseAddress, raw.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
@@ -55,5 +57,18 @@ final class Listener: @unchecked Sendable {
 
     func close() {
         Glibc.close(fd)
+    }
+
+    private func logRefusal(_ refusal: Server.Refusal, peer: String) {
+        let now = monotonicSeconds()
+        if let last = refusalLog[peer], now - last.at < 60 {
+            refusalLog[peer] = (last.at, last.unlogged + 1)
+            return
+        }
+        let unlogged = refusalLog[peer]?.unlogged ?? 0
+        if refusalLog.count > 4096 { refusalLog = refusalLog.filter { now - $0.value.at < 60 } }
+        refusalLog[peer] = (now, 0)
+        Log.warning("connection.refused", ["proto": service.name, "peer": peer, "reason": refusal.rawValue,
+                                           "unlogged_since_last": unlogged])
     }
 }

@@ -32,6 +32,12 @@ struct LimitTests {
         let refused = try SocketClient(port: server.imapPort, host: address)
         #expect(try refused.readLine() == "* BYE [UNAVAILABLE] Too many connections; retry shortly")
         #expect(try refused.readToEnd().isEmpty)
+        for _ in 0..<3 {
+            let more = try SocketClient(port: server.imapPort, host: address)
+            #expect(try more.readToEnd().starts(with: Array("* BYE [UNAVAILABLE]".utf8)))
+        }
+        let refusals = server.logText.split(separator: "\n").filter { $0.contains("event=connection.refused") }
+        #expect(refusals.count == 1, "a burst of refusals is logged once: \(refusals)")
         let local = try SocketClient(port: server.imapPort)
         #expect(try local.readLine().hasPrefix("* OK"), "loopback is not counted against the limit")
         held.removeLast()
