@@ -99,8 +99,11 @@ public final class DAVApplication: HTTPResponder, @unchecked Sendable {
         case .missing:
             return unauthorized("Log in with your address and password or a device app password.")
         case .refused(let address, let wait):
-            Log.info("dav.login_refused", ["conn": connection, "peer": peer, "user": address,
-                                           "reason": "too many failed logins", "retry_s": Int(wait.rounded(.up))])
+            if let unlogged = authentication.throttle.refusalLog.admit(address.lowercased() + " " + peer) {
+                Log.info("dav.login_refused", ["conn": connection, "peer": peer, "user": address,
+                                               "reason": "too many failed logins", "retry_s": Int(wait.rounded(.up)),
+                                               "unlogged_since_last": unlogged])
+            }
             var response = HTTPResponse.text(429, "Too many failed logins for this account or address; try again "
                                              + "in \(Int((wait / 60).rounded(.up))) minute(s).")
             response.headers.append(("Retry-After", String(Int(wait.rounded(.up)))))

@@ -8,9 +8,8 @@ final class Listener: @unchecked Sendable {
     let service: any Service
     /// Set for implicit-TLS listeners (IMAPS, HTTPS): every connection starts with a handshake.
     let tls: TLSContext?
-    /// Per client IP: when its last refusal was logged and how many went unlogged since, so a
-    /// flood of refused connections writes one line a minute, not one each (accept thread only).
-    private var refusalLog: [String: (at: Double, unlogged: Int)] = [:]
+    /// A flood of refused connections from one IP writes one line a minute, not one each.
+    private let refusalLog = RepeatLimiter()
 
     init(fd: Int32, address: ListenAddress, service: any Service, tls: TLSContext?) {
         self.fd = fd
@@ -60,14 +59,7 @@ final class Listener: @unchecked Sendable {
     }
 
     private func logRefusal(_ refusal: Server.Refusal, peer: String) {
-        let now = monotonicSeconds()
-        if let last = refusalLog[peer], now - last.at < 60 {
-            refusalLog[peer] = (last.at, last.unlogged + 1)
-            return
-        }
-        let unlogged = refusalLog[peer]?.unlogged ?? 0
-        if refusalLog.count > 4096 { refusalLog = refusalLog.filter { now - $0.value.at < 60 } }
-        refusalLog[peer] = (now, 0)
+        guard let unlogged = refusalLog.admit(peer) else { return }
         Log.warning("connection.refused", ["proto": service.name, "peer": peer, "reason": refusal.rawValue,
                                            "unlogged_since_last": unlogged])
     }

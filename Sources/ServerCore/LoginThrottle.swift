@@ -16,6 +16,9 @@ public final class LoginThrottle: @unchecked Sendable {
     public let ipLimit: Int
     let base: Double
     let maximum: Double
+    /// Refused logins come as fast as a client can send them: the front ends log one line a
+    /// minute per address and client IP.
+    public let refusalLog = RepeatLimiter()
 
     public init(window: Double = 600, base: Double = 0.25, maximum: Double = 5, addressLimit: Int = 10,
                 ipLimit: Int = 50) {

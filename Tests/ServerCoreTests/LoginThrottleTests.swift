@@ -43,3 +43,20 @@ struct LoginThrottleTests {
         #expect(throttle.refusal(address: "a@example.org", ip: "192.0.2.1", now: 2) == nil)
     }
 }
+
+@Suite("Repeated events in the log")
+struct RepeatLimiterTests {
+    @Test("one line per key and interval, with the count of the lines left out")
+    func limits() {
+        let limiter = RepeatLimiter(interval: 60, capacity: 2)
+        #expect(limiter.admit("a", now: 0) == 0)
+        #expect(limiter.admit("a", now: 1) == nil)
+        #expect(limiter.admit("a", now: 59) == nil)
+        #expect(limiter.admit("b", now: 59) == 0, "another key is logged at once")
+        #expect(limiter.admit("a", now: 60) == 2)
+        #expect(limiter.admit("a", now: 61) == nil)
+        // Past capacity, keys whose interval has run out are forgotten; live ones are kept.
+        #expect(limiter.admit("c", now: 130) == 0)
+        #expect(limiter.admit("c", now: 131) == nil)
+    }
+}

@@ -62,8 +62,11 @@ extension IMAPSession {
 
     private func verify(tag: String, user: String, password: String) throws {
         if let wait = service.throttle.refusal(address: user, ip: connection.peerHost) {
-            Log.info("imap.login_refused", ["conn": connection.id, "peer": connection.peerHost, "user": user,
-                                            "reason": "too many failed logins", "retry_s": Int(wait.rounded(.up))])
+            if let unlogged = service.throttle.refusalLog.admit(user.lowercased() + " " + connection.peerHost) {
+                Log.info("imap.login_refused", ["conn": connection.id, "peer": connection.peerHost, "user": user,
+                                                "reason": "too many failed logins", "retry_s": Int(wait.rounded(.up)),
+                                                "unlogged_since_last": unlogged])
+            }
             throw IMAPRefusal.no("UNAVAILABLE", "Too many failed logins for this account or address; "
                                  + "try again in \(Int((wait / 60).rounded(.up))) minute(s)")
         }
