@@ -159,6 +159,7 @@ final class EventLoop: @unchecked Sendable {
                 connection.lastInput = monotonicSeconds()
                 connection.timeoutSignalled = false
                 pump(connection)
+                if !connection.inbound.isEmpty { acknowledgeQuickly(connection) }
                 if received < readBuffer.count { break }
             } else if received == 0 {
                 // The peer closed its side: let queued commands finish, then close.
@@ -170,6 +171,16 @@ final class EventLoop: @unchecked Sendable {
                 return
             }
         }
+    }
+
+    /// Asks the kernel to acknowledge the bytes just read at once rather than after the delayed
+    /// ACK timer (~40 ms). Called when a read left part of a command or request behind: a client
+    /// with Nagle's algorithm on (python's imaplib writing a literal and then its CRLF) holds the
+    /// rest of what it sends until that ACK arrives, so every APPEND would wait for the timer.
+    /// The kernel clears the flag again by itself, so it is set after each such read.
+    private func acknowledgeQuickly(_ connection: Connection) {
+        var one: Int32 = 1
+        _ = setsockopt(connection.fd, Int32(IPPROTO_TCP), TCP_QUICKACK, &one, socklen_t(MemoryLayout<Int32>.size))
     }
 
     /// Takes complete frames from the connection's buffer while its session keeps up.
