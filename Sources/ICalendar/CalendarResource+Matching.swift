@@ -63,7 +63,7 @@ private struct FilterMatcher {
     /// Whether an instance of the top-level component at `index` overlaps `range`.
     private func overlaps(componentAt index: Int, _ range: CalendarTimeRange) -> Bool {
         let expansion = RecurrenceExpansion(tree: tree, floating: floating)
-        return expansion.occurrences(in: range).occurrences.contains {
+        return expansion.occurrences(in: range, stoppingAtFirstOverlap: true).occurrences.contains {
             $0.componentIndex == index && $0.test.overlaps(range)
         }
     }

@@ -68,6 +68,34 @@ struct FilterTests {
         #expect(resource.matches(timeFilter("VTODO", range(start, end))) == expected)
     }
 
+    /// A range with a start and no end is what DAVx5 and a device window ask; the series' first
+    /// instance after that start decides, whatever the instances after it.
+    @Test("an open-ended series matches a range with only a start, years on, past an EXDATE")
+    func openEndedSeriesOpenRange() throws {
+        let resource = try CalendarResource(parsing: event(
+            "DTSTART:20200106T090000Z\nDTEND:20200106T100000Z\nRRULE:FREQ=WEEKLY\nEXDATE:20261207T090000Z"))
+        #expect(resource.matches(timeFilter("VEVENT", range("2026-12-01T00:00:00Z", nil))))
+        #expect(resource.matches(timeFilter("VEVENT", range("2099-06-01T00:00:00Z", nil))))
+        #expect(resource.instances(in: range("2026-12-01T00:00:00Z", "2026-12-15T00:00:00Z")).map(\.start)
+            == [utc("2026-12-14T09:00:00Z")])
+    }
+
+    @Test("a series whose last instances are excluded or moved earlier misses a range after them")
+    func endedSeriesOpenRange() throws {
+        let excluded = try CalendarResource(parsing: event(
+            "DTSTART:20240101T090000Z\nDTEND:20240101T100000Z\nRRULE:FREQ=DAILY;COUNT=3\nEXDATE:20240103T090000Z"))
+        #expect(!excluded.matches(timeFilter("VEVENT", range("2024-01-03T00:00:00Z", nil))))
+        #expect(excluded.matches(timeFilter("VEVENT", range("2024-01-02T09:30:00Z", nil))))
+        let moved = try CalendarResource(parsing: calendar("""
+            BEGIN:VEVENT\nUID:moved@example.org\nDTSTAMP:20240101T000000Z\nDTSTART:20240101T090000Z
+            DTEND:20240101T100000Z\nRRULE:FREQ=DAILY;COUNT=3\nEND:VEVENT
+            BEGIN:VEVENT\nUID:moved@example.org\nDTSTAMP:20240101T000000Z\nRECURRENCE-ID:20240103T090000Z
+            DTSTART:20240101T110000Z\nDTEND:20240101T120000Z\nEND:VEVENT
+            """))
+        #expect(!moved.matches(timeFilter("VEVENT", range("2024-01-03T00:00:00Z", nil))))
+        #expect(moved.matches(timeFilter("VEVENT", range("2024-01-01T11:30:00Z", nil))))
+    }
+
     @Test("a recurring task matches at a later instance with its DUE moved along")
     func recurringTask() throws {
         let resource = try CalendarResource(parsing: todo(
