@@ -28,16 +28,17 @@ import random
 import re
 import resource
 import shutil
-import signal
 import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from datetime import datetime, timezone
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+import benchkit
+from benchkit import (ROOT, STEP_ERRORS, StepFailed, bench_run, ensure_binary, free_port, get,
+                      progress, table, tideline_cli)
+
 SCRATCH = "/tmp/bench-build"
 DAY = 86400
 PER_DAY = 150
@@ -48,11 +49,6 @@ PASSWORD = "password123"
 CACHE_VERSION = 1
 # imaplib is slow on huge responses; a step slower than this is run once, not --runs times.
 CHEAP_SECONDS = 20
-STARTED = time.monotonic()
-
-
-def progress(text):
-    print(f"[{time.monotonic() - STARTED:7.1f}s] {text}", file=sys.stderr, flush=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -265,50 +261,6 @@ def corpus(cache, count, seed):
 # ---------------------------------------------------------------------------------------------
 # Servers: started here, always stopped here.
 
-class Servers:
-    """Every process this run started, stopped on exit whatever happens."""
-
-    def __init__(self):
-        self.running = []
-
-    def start(self, argv, log_path):
-        log = open(log_path, "ab")
-        process = subprocess.Popen(argv, stdout=log, stderr=log, stdin=subprocess.DEVNULL,
-                                   start_new_session=True, preexec_fn=die_with_parent)
-        log.close()
-        self.running.append(process)
-        return process
-
-    def stop(self, process):
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
-        if process in self.running:
-            self.running.remove(process)
-
-    def stop_all(self):
-        for process in list(self.running):
-            try:
-                self.stop(process)
-            except (OSError, subprocess.SubprocessError) as error:
-                progress(f"could not stop pid {process.pid}: {error}")
-
-
-def die_with_parent():
-    """In the child: get SIGTERM when this script dies, even by SIGKILL (PR_SET_PDEATHSIG)."""
-    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM, 0, 0, 0)
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def wait_for_greeting(port, process, log_path, seconds=60):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -323,15 +275,6 @@ def wait_for_greeting(port, process, log_path, seconds=60):
     with open(log_path, errors="replace") as log:
         tail = log.read()[-2000:]
     raise RuntimeError(f"no IMAP greeting on 127.0.0.1:{port}; log ends:\n{tail}")
-
-
-def tideline_cli(binary, data, *args, stdin=None):
-    result = subprocess.run([binary, *args, "--data", data], input=stdin, capture_output=True,
-                            text=True, timeout=3600)
-    if result.returncode != 0:
-        raise RuntimeError(f"tideline {' '.join(args)} exited {result.returncode}: "
-                           f"{result.stderr.strip()}")
-    return result.stdout
 
 
 def prepare_tideline(binary, data, mbox, windows):
@@ -480,25 +423,6 @@ def dovecot_missing():
     return None
 
 
-def ensure_binary(path, rebuild):
-    """Builds the release binary when asked or missing; a failed build falls back to the
-    binary already there, with a note, since other modules may be mid-edit."""
-    if os.path.exists(path) and not rebuild:
-        return None
-    progress(f"building tideline (release) in {SCRATCH}")
-    result = subprocess.run(["nice", "swift", "build", "-c", "release", "--product", "tideline",
-                             "--scratch-path", SCRATCH], cwd=ROOT, capture_output=True,
-                            text=True)
-    if result.returncode == 0:
-        return None
-    tail = (result.stdout + result.stderr).strip()[-1500:]
-    if not os.path.exists(path):
-        sys.exit(f"swift build failed and there is no earlier binary at {path}:\n{tail}")
-    progress(f"swift build failed; measuring the earlier binary {path}:\n{tail}")
-    built = time.ctime(os.path.getmtime(path))
-    return f"the build failed; measured the earlier binary, built {built}"
-
-
 # ---------------------------------------------------------------------------------------------
 # Memory of a process tree.
 
@@ -539,12 +463,14 @@ def memory(root):
 # ---------------------------------------------------------------------------------------------
 # IMAP steps, each timed with imaplib over loopback.
 
-class StepFailed(Exception):
-    """A step the server answered wrongly: the command sent and what came back."""
-
-
 MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 UID_IN_FETCH = re.compile(rb"\bUID (\d+)")
+
+
+def attempt(problems, label, step, *args):
+    """benchkit.attempt, where imaplib's own errors are a failed step too."""
+    return benchkit.attempt(problems, label, step, *args,
+                            errors=STEP_ERRORS + (imaplib.IMAP4.error,))
 
 
 def connect(port, nodelay=False):
@@ -761,61 +687,8 @@ def idle_memory(port, password, count, pid):
     return tuple((a - b) / count for a, b in zip(after, before))
 
 
-def attempt(problems, label, step, *args):
-    """Runs a step; a failure is recorded with its command and answer, and gives None."""
-    progress(label)
-    try:
-        return step(*args)
-    except (StepFailed, imaplib.IMAP4.error, OSError, ValueError, KeyError) as error:
-        problems.append(f"{label}: {type(error).__name__}: {error}")
-        progress(f"  failed: {error}")
-        return None
-
-
 # ---------------------------------------------------------------------------------------------
 # The run and the report.
-
-def figure(value, kind):
-    """A value as printed: "error" for a step that failed, a word such as "n/a" as given."""
-    if isinstance(value, str):
-        return value
-    if value is None:
-        return "error"
-    if kind == "s":
-        return f"{value:.4f}" if value < 10 else f"{value:.1f}"
-    if kind == "n":
-        return f"{value:,.0f}"
-    return f"{value:,.2f}"
-
-
-def ratio(mine, theirs):
-    if not isinstance(mine, (int, float)) or not isinstance(theirs, (int, float)) or theirs == 0:
-        return "-"
-    return f"{mine / theirs:.2f}"
-
-
-def table(title, columns, rows):
-    """Prints rows of (label, kind, values...) with a Tideline/other ratio after each other."""
-    print(f"\n{title}")
-    head = f"{'':44}{columns[0]:>13}"
-    for column in columns[1:]:
-        head += f"{column:>15}{'ratio':>8}"
-    print(head)
-    for label, kind, *values in rows:
-        line = f"{label:44}{figure(values[0], kind):>13}"
-        for value in values[1:]:
-            line += f"{figure(value, kind):>15}{ratio(values[0], value):>8}"
-        print(line)
-
-
-def get(results, *path):
-    """results[path[0]][path[1]]..., None when missing; a word (a skipped server) stays."""
-    for key in path:
-        if results is None or isinstance(results, str):
-            return results
-        results = results.get(key) if isinstance(results, dict) else None
-    return results
-
 
 def sync_rows(t, full, since):
     def row(label, key, kind):
@@ -1045,14 +918,9 @@ def main():
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     if args.idle + 100 > hard:
         sys.exit(f"--idle {args.idle} needs more open files than the limit of {hard}")
-    # SIGTERM unwinds like Ctrl-C, so the finally below stops the servers.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit("terminated"))
-    servers = Servers()
-    work = tempfile.mkdtemp(prefix="tideline-bench-", dir="/tmp")
-    began = time.monotonic()
     problems = []
     notes = []
-    try:
+    with bench_run("tideline-bench-", keep=args.keep) as (servers, work):
         build_note = ensure_binary(args.binary, args.build)
         notes += [build_note] if build_note else []
         missing = dovecot_missing()
@@ -1063,13 +931,6 @@ def main():
         tide = measure_tideline(args, servers, args.binary, work, big, problems)
         dove = "skipped" if missing else measure_dovecot(args, servers, work, big, problems)
         report(args, big, tide, dove, problems, args.binary, notes)
-        print(f"\nWall time {time.monotonic() - began:.0f}s")
-    finally:
-        servers.stop_all()
-        if args.keep:
-            progress(f"kept {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
