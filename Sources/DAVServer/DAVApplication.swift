@@ -43,9 +43,7 @@ public final class DAVApplication: HTTPResponder, @unchecked Sendable {
                 return HTTPResponse.text(403, "This server takes logins over HTTPS only; connect with https:// "
                                          + "to its HTTPS port.")
             }
-            var owner: SessionOwner?
-            defer { if let owner { connection.owner = owner } }
-            return try route(request, peer: connection.peerHost, connection: connection.id, owner: &owner)
+            return try route(request, on: connection)
         } catch let error as DAVError {
             if error.status >= 500 {
                 Log.error("dav.failed", ["conn": connection.id, "method": request.method, "path": request.path,
@@ -69,8 +67,10 @@ public final class DAVApplication: HTTPResponder, @unchecked Sendable {
         authentication.forget(where: matches)
     }
 
-    private func route(_ request: HTTPRequest, peer: String, connection: UInt64,
-                       owner: inout SessionOwner?) throws -> HTTPResponse {
+    /// Logs the request's credentials in (setting the connection's owner, or slowing its answer
+    /// after a failure) and dispatches it.
+    private func route(_ request: HTTPRequest, on link: Connection) throws -> HTTPResponse {
+        let (peer, connection) = (link.peerHost, link.id)
         switch (request.method, request.path) {
         case ("GET", "/healthz"), ("HEAD", "/healthz"):
             return health()
@@ -95,7 +95,7 @@ public final class DAVApplication: HTTPResponder, @unchecked Sendable {
         switch try authentication.authenticate(request, peer: peer) {
         case .success(let found):
             principal = found
-            owner = SessionOwner(userID: found.user.id, deviceID: found.device?.id)
+            link.owner = SessionOwner(userID: found.user.id, deviceID: found.device?.id)
         case .missing:
             return unauthorized("Log in with your address and password or a device app password.")
         case .refused(let address, let wait):
@@ -108,9 +108,11 @@ public final class DAVApplication: HTTPResponder, @unchecked Sendable {
                                              + "in \(Int((wait / 60).rounded(.up))) minute(s).")
             response.headers.append(("Retry-After", String(Int(wait.rounded(.up)))))
             return response
-        case .failed(let address, let disabled):
+        case .failed(let address, let disabled, let delay):
             Log.info("dav.login_failed", ["conn": connection, "peer": peer, "user": address,
-                                          "reason": disabled ? "account disabled" : "invalid credentials"])
+                                          "reason": disabled ? "account disabled" : "invalid credentials",
+                                          "delay_s": delay])
+            link.delayReplies(by: delay)
             return unauthorized(disabled ? "This account is disabled; contact your administrator."
                                 : "The address or password is wrong.")
         }

@@ -55,6 +55,9 @@ public final class Connection: @unchecked Sendable {
     /// Set when STARTTLS begins: what was read before it is plaintext and must be dropped.
     private var tlsJustStarted = false
     private var signedInAs: SessionOwner?
+    /// While set (a monotonic time), output is kept in `heldOutput` and no session call runs.
+    private var heldUntil: Double?
+    private var heldOutput: [[UInt8]] = []
 
     init(id: UInt64, fd: Int32, peer: (host: String, port: UInt16), localPort: UInt16, loop: EventLoop,
          service: any Service, limits: ServerLimits, now: Double) {
@@ -183,6 +186,15 @@ public final class Connection: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         guard !closed else { return }
+        if heldUntil != nil {
+            heldOutput.append(bytes)
+            return
+        }
+        queueLocked(bytes)
+    }
+
+    /// Encrypts when TLS is on, queues and writes what the socket takes. Caller holds `lock`.
+    private func queueLocked(_ bytes: [UInt8]) {
         let wire = tls.map { $0.encrypt(bytes) } ?? bytes
         guard !wire.isEmpty else { return }
         outbound.append(wire)
@@ -373,10 +385,30 @@ public final class Connection: @unchecked Sendable {
         }
     }
 
-    /// Runs queued session calls one after another on a worker thread.
+    /// Holds what the session sends from now on, and every session call after the current one,
+    /// for `seconds`, without holding a thread: the output goes out and the calls run when the
+    /// time is up. This is how a failed login is slowed down without letting a crowd of failing
+    /// clients take every worker thread from everyone else's sessions.
+    public func delayReplies(by seconds: Double) {
+        guard seconds > 0 else { return }
+        let until = monotonicSeconds() + seconds
+        lock.withLock { heldUntil = max(heldUntil ?? 0, until) }
+    }
+
+    /// Runs queued session calls one after another on a worker thread. After a call that asked
+    /// for `delayReplies`, it gives the thread back and carries on when the delay is over.
     private func drain() {
         while true {
             lock.lock()
+            if let until = heldUntil {
+                lock.unlock()
+                let wait = max(0, until - monotonicSeconds())
+                DispatchQueue.global().asyncAfter(deadline: .now() + wait) { [self] in
+                    releaseHeldOutput()
+                    drain()
+                }
+                return
+            }
             guard !events.isEmpty else {
                 processing = false
                 lock.unlock()
@@ -388,6 +420,17 @@ public final class Connection: @unchecked Sendable {
             if wasFull { loop.execute { [self] in loop.pump(self) } }
             run(event)
         }
+    }
+
+    /// Ends a `delayReplies` hold: the output kept back is queued in the order it was sent.
+    private func releaseHeldOutput() {
+        lock.lock()
+        defer { lock.unlock() }
+        heldUntil = nil
+        let held = heldOutput
+        heldOutput = []
+        guard !closed else { return }
+        for bytes in held { queueLocked(bytes) }
     }
 
     private func run(_ event: Event) {

@@ -157,4 +157,23 @@ struct DAVThrottleTests {
         #expect(try harness.client(user: "bob@example.org", password: "bob-password")
             .propfind("/dav/", ["d:resourcetype"]).status == 207)
     }
+
+    @Test("slowed failed logins hold no worker thread: other clients are answered while they wait")
+    func failuresHoldNoThread() throws {
+        // Every failure waits 5 s, far longer than the 40 password checks take.
+        let throttle = LoginThrottle(window: 600, base: 5, maximum: 5, addressLimit: 100, ipLimit: 100)
+        let harness = try DAVHarness(throttle: throttle)
+        let bob = try harness.client(user: "bob@example.org", password: "bob-password")
+        #expect(try bob.propfind("/dav/", ["d:resourcetype"]).status == 207)
+        let failing = try (0..<40).map { _ in try harness.client(password: "wrong-one") }
+        let request = "PROPFIND /dav/ HTTP/1.1\r\nHost: localhost\r\nAuthorization: \(failing[0].authorization!)\r\n"
+            + "Depth: 0\r\nContent-Length: 0\r\n\r\n"
+        for client in failing {
+            try client.socket.send(request)
+        }
+        #expect(try bob.propfind("/dav/", ["d:resourcetype"]).status == 207)
+        #expect(!failing.contains { $0.socket.hasInput }, "a failed login was answered before its delay")
+        #expect(try failing[0].socket.readLine().hasPrefix("HTTP/1.1 401"))
+        #expect(try failing[39].socket.readLine().hasPrefix("HTTP/1.1 401"))
+    }
 }

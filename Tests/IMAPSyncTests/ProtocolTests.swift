@@ -99,6 +99,23 @@ struct ProtocolTests {
         try client.expectOK(client.run("AUTHENTICATE PLAIN \(plain)"))
     }
 
+    @Test("slowed failed logins hold no worker thread: other sessions are answered while they wait")
+    func failedLoginsHoldNoThread() throws {
+        // Every failure waits 5 s, far longer than the 40 password checks take.
+        let throttle = LoginThrottle(window: 600, base: 5, maximum: 5, addressLimit: 100, ipLimit: 100)
+        let harness = try IMAPHarness(throttle: throttle)
+        let alice = try harness.connect()
+        let failing = try (0..<40).map { _ in try IMAPClient(port: harness.imapPort) }
+        for client in failing {
+            try client.socket.send("f LOGIN alice@example.org wrong\r\n")
+        }
+        try alice.expectOK(alice.run("NOOP"))
+        try alice.expectOK(alice.run("SELECT INBOX"))
+        #expect(!failing.contains { $0.socket.hasInput }, "a failed login was answered before its delay")
+        #expect(try failing[0].read(tag: "f").tagged.contains("NO [AUTHENTICATIONFAILED]"))
+        #expect(try failing[39].read(tag: "f").tagged.contains("NO [AUTHENTICATIONFAILED]"))
+    }
+
     @Test("after too many failures the account is refused without a password check, over IMAP and DAV alike")
     func loginRefusal() throws {
         let throttle = LoginThrottle(window: 600, base: 0, maximum: 0, addressLimit: 3, ipLimit: 100)

@@ -89,6 +89,13 @@ public final class SocketClient: @unchecked Sendable {
         }
     }
 
+    /// Whether bytes from the peer are waiting, buffered or readable now; never blocks.
+    public var hasInput: Bool {
+        if !buffer.isEmpty { return true }
+        var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        return poll(&entry, 1, 0) > 0
+    }
+
     /// Reads until the peer closes; returns what came.
     public func readToEnd() throws -> [UInt8] {
         while true {

@@ -30,8 +30,8 @@ final class BasicAuthentication: @unchecked Sendable {
         case success(Principal)
         /// No or unusable credentials: 401 with the challenge.
         case missing
-        /// Wrong credentials; the throttle's delay was applied.
-        case failed(address: String, disabled: Bool)
+        /// Wrong credentials; the answer is to be held back `delay` seconds (the throttle's).
+        case failed(address: String, disabled: Bool, delay: Double)
         /// Too many failures for the address or IP: not checked; retry after the seconds given.
         case refused(address: String, retryAfter: Double)
     }
@@ -64,9 +64,7 @@ final class BasicAuthentication: @unchecked Sendable {
             return .success(principal)
         case .failure(let failure):
             let delay = throttle.failed(address: address, ip: peer)
-            // Limitation: the delay holds a worker thread; a timer would free it.
-            usleep(useconds_t(delay * 1_000_000))
-            return .failed(address: address, disabled: failure == .disabled)
+            return .failed(address: address, disabled: failure == .disabled, delay: delay)
         }
     }
 

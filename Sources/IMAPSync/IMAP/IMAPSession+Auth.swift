@@ -77,8 +77,8 @@ extension IMAPSession {
             Log.info("imap.login_failed", ["conn": connection.id, "peer": connection.peerHost, "user": user,
                                            "reason": disabled ? "account disabled" : "invalid credentials",
                                            "delay_s": delay])
-            // Limitation: the delay holds a worker thread; a timer would free it.
-            usleep(useconds_t(delay * 1_000_000))
+            // The NO goes out after the delay, and the session's next command waits for it.
+            connection.delayReplies(by: delay)
             throw disabled ? IMAPRefusal.no("CONTACTADMIN", "Account disabled; contact your administrator")
                 : IMAPRefusal.no("AUTHENTICATIONFAILED", "Invalid credentials")
         }
