@@ -871,7 +871,7 @@ def report(args, big, tide, dove, problems, binary, notes):
     for label, results in [("dovecot full", get(dove, "full"))] + \
             [(f"dovecot since {d}", get(dove, d)) for d in WINDOWS] + \
             [(f"tideline {d}", get(tide, d)) for d in WINDOWS]:
-        if results and results.get("body_runs", args.runs) < args.runs:
+        if isinstance(results, dict) and results.get("body_runs", args.runs) < args.runs:
             print(f"  note: {label}: body fetch run {results['body_runs']} time(s), "
                   f"over {CHEAP_SECONDS}s")
     big5, scale = get(tide, "scaling") or (None, None)
