@@ -418,27 +418,7 @@ final class DAVReplay {
     /// Matches the whole text against a pattern where `*` is any run of characters and
     /// `{{name}}` captures a run without spaces or `<`; returns the captures, or nil.
     private func match(_ pattern: String, _ text: String) -> [String: String]? {
-        var regex = "^"
-        var names: [String] = []
-        var rest = Substring(pattern)
-        while let first = rest.first {
-            if rest.hasPrefix("{{"), let close = rest.range(of: "}}") {
-                names.append(String(rest[rest.index(rest.startIndex, offsetBy: 2)..<close.lowerBound]))
-                regex += "([^\\s<]+)"
-                rest = rest[close.upperBound...]
-            } else {
-                regex += first == "*" ? ".*" : NSRegularExpression.escapedPattern(for: String(first))
-                rest = rest.dropFirst()
-            }
-        }
-        guard let expression = try? NSRegularExpression(pattern: regex + "$", options: .dotMatchesLineSeparators),
-              let found = expression.firstMatch(in: text, range: NSRange(text.startIndex..., in: text))
-        else { return nil }
-        var captures: [String: String] = [:]
-        for (index, name) in names.enumerated() {
-            if let range = Range(found.range(at: index + 1), in: text) { captures[name] = String(text[range]) }
-        }
-        return captures
+        TranscriptPattern(pattern, captureClass: "[^\\s<]", acrossLines: true).match(text)
     }
 }
 

@@ -77,32 +77,10 @@ struct TranscriptTests {
         return result
     }
 
-    /// Matches `*` wildcards and `{{name}}` captures; returns the captures, or nil.
+    /// Matches `*` wildcards and `{{name}}` captures (a run without spaces, `]` or `)`);
+    /// returns the captures, or nil.
     private func match(_ pattern: String, _ text: String) -> [String: String]? {
-        var regex = "^"
-        var names: [String] = []
-        var rest = Substring(pattern)
-        while !rest.isEmpty {
-            if rest.hasPrefix("{{"), let close = rest.range(of: "}}") {
-                names.append(String(rest[rest.index(rest.startIndex, offsetBy: 2)..<close.lowerBound]))
-                regex += "([^ \\])]+)"
-                rest = rest[close.upperBound...]
-            } else if rest.first == "*" {
-                regex += ".*"
-                rest = rest.dropFirst()
-            } else {
-                regex += NSRegularExpression.escapedPattern(for: String(rest.first!))
-                rest = rest.dropFirst()
-            }
-        }
-        guard let expression = try? NSRegularExpression(pattern: regex + "$"),
-              let found = expression.firstMatch(in: text, range: NSRange(text.startIndex..., in: text))
-        else { return nil }
-        var captures: [String: String] = [:]
-        for (index, name) in names.enumerated() {
-            if let range = Range(found.range(at: index + 1), in: text) { captures[name] = String(text[range]) }
-        }
-        return captures
+        TranscriptPattern(pattern, captureClass: "[^ \\])]").match(text)
     }
 
     private func deliver(_ subject: String, port: UInt16) throws {
