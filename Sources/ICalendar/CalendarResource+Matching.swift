@@ -63,7 +63,7 @@ private struct FilterMatcher {
     /// Whether an instance of the top-level component at `index` overlaps `range`.
     private func overlaps(componentAt index: Int, _ range: CalendarTimeRange) -> Bool {
         let expansion = RecurrenceExpansion(tree: tree, floating: floating)
-        return expansion.occurrences(in: range, stoppingAtFirstOverlap: true).occurrences.contains {
+        return expansion.occurrences(in: range, stoppingAt: { $0.test.overlaps(range) }).occurrences.contains {
             $0.componentIndex == index && $0.test.overlaps(range)
         }
     }
@@ -89,10 +89,17 @@ private struct FilterMatcher {
             let wider = CalendarTimeRange(start: range.start?.addingTimeInterval(-Self.alarmReach),
                                           end: range.end?.addingTimeInterval(Self.alarmReach))
             let expansion = RecurrenceExpansion(tree: tree, floating: floating)
-            for occurrence in expansion.occurrences(in: wider).occurrences
+            let anchor = { (occurrence: Occurrence) in fromEnd ? occurrence.end : occurrence.start }
+            // With no range end, an instance whose first trigger is at or after the range start
+            // matches, and so none after it need walking.
+            let stop: ((Occurrence) -> Bool)? = range.end != nil ? nil : { occurrence in
+                guard let start = range.start, let at = anchor(occurrence) else { return false }
+                return at.addingTimeInterval(offset) >= start
+            }
+            for occurrence in expansion.occurrences(in: wider, stoppingAt: stop).occurrences
             where occurrence.componentIndex == parentIndex {
-                guard let anchor = fromEnd ? occurrence.end : occurrence.start else { continue }
-                firstTimes.append(anchor.addingTimeInterval(offset))
+                guard let at = anchor(occurrence) else { continue }
+                firstTimes.append(at.addingTimeInterval(offset))
             }
         }
         return firstTimes.contains { first in

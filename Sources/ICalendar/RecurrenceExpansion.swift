@@ -36,12 +36,13 @@ struct RecurrenceExpansion {
     /// The occurrences that may overlap `range` (a superset: callers apply `test`), master
     /// instances first, then overrides. Generation stops after the range end.
     ///
-    /// With `stoppingAtFirstOverlap`, the master's instances stop at the first one that
-    /// overlaps `range`: enough to answer whether the series matches a time-range filter, and
-    /// the only bound on an open-ended rule asked about an open-ended range (a CalDAV client's
-    /// "everything from last week on"), which would otherwise walk `limit` instances.
+    /// With `stop`, the master's instances end at the first one it accepts (such as the
+    /// first that overlaps `range`): enough to answer whether the series matches a time-range
+    /// filter, and the only bound on an open-ended rule asked about an open-ended range (a
+    /// CalDAV client's "everything from last week on"), which would otherwise walk `limit`
+    /// instances.
     func occurrences(in range: CalendarTimeRange, limit: Int = queryLimit,
-                     stoppingAtFirstOverlap: Bool = false) -> Result {
+                     stoppingAt stop: ((Occurrence) -> Bool)? = nil) -> Result {
         var result = Result(occurrences: [], isTruncated: false)
         var overridden = Set<Int64>()
         for (index, component) in tree.components.enumerated() {
@@ -74,11 +75,10 @@ struct RecurrenceExpansion {
         let length = series.first.flatMap { first in
             first.start.map { (first.end ?? $0).timeIntervalSince($0) }
         }
-        let stopAt = stoppingAtFirstOverlap ? range : nil
         for rule in master.rrules {
-            if let stopAt, series.occurrences.contains(where: { $0.test.overlaps(stopAt) }) { break }
+            if let stop, series.occurrences.contains(where: stop) { break }
             let cut = expand(icalproperty_get_rrule(rule), from: dtstart, length: max(length ?? 0, 0),
-                             range: range, limit: limit, stoppingAt: stopAt, into: &series)
+                             range: range, limit: limit, stoppingAt: stop, into: &series)
             result.isTruncated = result.isTruncated || cut
         }
         result.occurrences.insert(contentsOf: series.occurrences, at: 0)
@@ -86,9 +86,9 @@ struct RecurrenceExpansion {
     }
 
     /// Walks one RRULE, adding its times to `series`; returns whether it stopped early. With
-    /// `stopAt`, the walk ends at the first instance added that overlaps that range.
+    /// `stop`, the walk ends at the first instance added that it accepts.
     private func expand(_ rule: icalrecurrencetype, from dtstart: icaltimetype, length: TimeInterval,
-                        range: CalendarTimeRange, limit: Int, stoppingAt stopAt: CalendarTimeRange?,
+                        range: CalendarTimeRange, limit: Int, stoppingAt stop: ((Occurrence) -> Bool)?,
                         into series: inout Series) -> Bool {
         guard let iterator = icalrecur_iterator_new(rule, dtstart) else { return false }
         defer { icalrecur_iterator_free(iterator) }
@@ -110,7 +110,7 @@ struct RecurrenceExpansion {
             let added = series.occurrences.count
             let start = series.add(next, periodEnd: nil)
             if let end = range.end, let start, start > end { return true }
-            if let stopAt, series.occurrences.count > added, series.occurrences[added].test.overlaps(stopAt) {
+            if let stop, series.occurrences.count > added, stop(series.occurrences[added]) {
                 return true
             }
         }

@@ -134,6 +134,13 @@ struct FilterTests {
         // The 10 April instance starts 07:30Z, so its alarm fires 07:15Z.
         #expect(resource.matches(alarmFilter(range("2024-04-10T07:10:00Z", "2024-04-10T07:20:00Z"))))
         #expect(!resource.matches(alarmFilter(range("2024-04-10T07:20:00Z", "2024-04-10T07:30:00Z"))))
+        // With only a start: the 17 April instance, the last, fires at 07:15Z.
+        #expect(resource.matches(alarmFilter(range("2024-04-10T07:16:00Z", nil))))
+        #expect(!resource.matches(alarmFilter(range("2024-04-17T07:16:00Z", nil))))
+        let endless = try CalendarResource(parsing: event(
+            "DTSTART:20200106T090000Z\nDTEND:20200106T100000Z\nRRULE:FREQ=WEEKLY\n"
+                + "BEGIN:VALARM\nACTION:DISPLAY\nDESCRIPTION:Soon\nTRIGGER:-PT15M\nEND:VALARM"))
+        #expect(endless.matches(alarmFilter(range("2099-06-01T00:00:00Z", nil))))
     }
 
     @Test("text-match is a substring match, without ASCII case by default")
