@@ -100,10 +100,8 @@ enum CalendarValidation {
                 throw ICalendarError(.differentUIDs(first, uid))
             }
             if let rid = component.recurrenceID {
-                var local = rid
-                if local.zone == nil { local.zone = TimeConversion.utc }
-                local.is_date = 0
-                guard seen.insert(Int64(icaltime_as_timet_with_zone(local, local.zone))).inserted else {
+                let instant = TimeConversion.instant(rid, in: rid.zone ?? TimeConversion.utc)
+                guard seen.insert(Int64(instant.timeIntervalSince1970)).inserted else {
                     throw ICalendarError(.duplicateInstance(component.name))
                 }
             } else {

@@ -69,10 +69,10 @@ enum TimeConversion {
     /// The instant a time stands for; floating times and dates are placed in `floating`.
     static func date(_ time: icaltimetype, floating: FloatingZone) -> Date {
         if let zone = time.zone, time.is_date == 0 {
-            return Date(timeIntervalSince1970: TimeInterval(icaltime_as_timet_with_zone(time, zone)))
+            return instant(time, in: zone)
         }
         if let zone = floating.zone {
-            return Date(timeIntervalSince1970: TimeInterval(icaltime_as_timet_with_zone(time, zone)))
+            return instant(time, in: zone)
         }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = floating.timeZone
@@ -80,6 +80,28 @@ enum TimeConversion {
                                         hour: Int(time.hour), minute: Int(time.minute),
                                         second: Int(time.second))
         return calendar.date(from: components) ?? Date(timeIntervalSince1970: 0)
+    }
+
+    /// The last year whose zone offsets libical is asked for. It keeps a zone's changes only up
+    /// to a fixed year (2582) and, asked about a later time, expands them all again from the
+    /// zone's first rule, every time: a calendar object with an end in year 7240 cost seconds
+    /// per query. Later times take the offset their wall-clock time has in this year.
+    static let lastZoneYear: Int32 = 2500
+
+    /// The instant of a wall-clock time in a libical zone.
+    static func instant(_ time: icaltimetype, in zone: OpaquePointer) -> Date {
+        var time = time
+        time.is_date = 0
+        guard time.year > lastZoneYear else {
+            return Date(timeIntervalSince1970: TimeInterval(icaltime_as_timet_with_zone(time, zone)))
+        }
+        var near = time
+        near.year = lastZoneYear
+        if near.month == 2 && near.day == 29 { near.day = 28 }
+        var wallClock = time, nearWallClock = near
+        (wallClock.zone, nearWallClock.zone) = (nil, nil)
+        let offset = icaltime_as_timet(nearWallClock) - icaltime_as_timet_with_zone(near, zone)
+        return Date(timeIntervalSince1970: TimeInterval(icaltime_as_timet(wallClock) - offset))
     }
 
     /// The UTC DATE-TIME for an instant, as libical writes it with a trailing `Z`.

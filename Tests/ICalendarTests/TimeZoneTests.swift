@@ -104,6 +104,25 @@ struct TimeZoneTests {
         #expect(hours.instances(in: .unbounded).first?.end == utc("2024-03-31T11:00:00Z"))
     }
 
+    /// Found by fuzzing: libical keeps zone changes up to 2582 only and expanded them all again
+    /// for each later time, so an end in year 7240 cost seconds per query.
+    @Test("a time far past 2500 keeps its zone's rules as of 2500: summer and winter offsets")
+    func pastLibicalZoneYears() throws {
+        let summer = try CalendarResource(parsing: event("DTSTART;TZID=America/New_York:72400701T193000"))
+        let winter = try CalendarResource(parsing: event("DTSTART;TZID=America/New_York:72401225T193000"))
+        #expect(summer.span().start == utc("7240-07-01T23:30:00Z"))
+        #expect(winter.span().start == utc("7240-12-26T00:30:00Z"))
+        // The fuzzer's case: a monthly series whose every instance ends in 7240.
+        let series = try CalendarResource(parsing: event(
+            "DTSTART;TZID=America/New_York:20240109T180000\nDTEND;TZID=America/New_York:72401225T193000\n"
+            + "RRULE:FREQ=MONTHLY;UNTIL=20240630T220000Z;BYDAY=2TU"))
+        // Each instance lasts into 7240, so June 2024 overlaps all six.
+        #expect(starts(series, range("2024-06-01T00:00:00Z", "2024-07-01T00:00:00Z")) == [
+            "2024-01-09T23:00:00Z", "2024-02-13T23:00:00Z", "2024-03-12T22:00:00Z", "2024-04-09T22:00:00Z",
+            "2024-05-14T22:00:00Z", "2024-06-11T22:00:00Z",
+        ].map(utc))
+    }
+
     @Test("a Berlin series well past 2037 still follows the DST rules")
     func farFuture() throws {
         let resource = try CalendarResource(parsing: event(
