@@ -13,6 +13,8 @@ enum CalendarValidation {
         }
         guard let root = parsed else { throw ICalendarError(.notICalendar) }
         do {
+            // Before the zones are built: libical works out their transitions on first use.
+            try checkObservanceRules(in: root)
             let zones = ZoneTable(root: root)
             let components = try check(root, zones: zones)
             return ICalTree(root: root, zones: zones, components: components)
@@ -51,6 +53,28 @@ enum CalendarValidation {
             try checkTimeZones(in: component.pointer, zones: zones)
         }
         return components
+    }
+
+    /// Every real time zone changes at most a few times a year, by yearly rules. libical walks
+    /// an observance's rule from its DTSTART to some years ahead, so an hourly rule (or a
+    /// yearly one listing hours) would cost seconds under the libical lock, which every
+    /// calendar request shares: such a VTIMEZONE is refused.
+    private static func checkObservanceRules(in root: OpaquePointer) throws(ICalendarError) {
+        let unset = Int16(ICAL_RECURRENCE_ARRAY_MAX.rawValue)
+        for calendar in [root] + LibICal.children(of: root, kind: ICAL_VCALENDAR_COMPONENT) {
+            for vtimezone in LibICal.children(of: calendar, kind: ICAL_VTIMEZONE_COMPONENT) {
+                for observance in LibICal.children(of: vtimezone, kind: ICAL_ANY_COMPONENT) {
+                    for property in LibICal.properties(of: observance, kind: ICAL_RRULE_PROPERTY) {
+                        let rule = icalproperty_get_rrule(property)
+                        guard rule.freq != ICAL_YEARLY_RECURRENCE || rule.by_hour.0 != unset
+                                || rule.by_minute.0 != unset || rule.by_second.0 != unset else { continue }
+                        let tzid = LibICal.property(of: vtimezone, kind: ICAL_TZID_PROPERTY)
+                            .flatMap { LibICal.string(icalproperty_get_tzid($0)) } ?? ""
+                        throw ICalendarError(.irregularTimeZoneRule(tzid))
+                    }
+                }
+            }
+        }
     }
 
     /// The first message libical left in an X-LIC-ERROR property, anywhere in the tree.

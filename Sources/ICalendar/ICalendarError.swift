@@ -42,6 +42,9 @@ public struct ICalendarError: Error, Sendable, Equatable, CustomStringConvertibl
         case mixedValueTypes(component: String, property: String)
         /// A TZID names no VTIMEZONE in the resource and no time zone libical knows.
         case unknownTimeZone(String)
+        /// A STANDARD or DAYLIGHT rule of the VTIMEZONE with this TZID does not recur yearly
+        /// at its DTSTART's time (its transitions would be walked hour by hour).
+        case irregularTimeZoneRule(String)
     }
 
     /// The rule that was broken.
@@ -91,6 +94,9 @@ public struct ICalendarError: Error, Sendable, Equatable, CustomStringConvertibl
             "\(component) DTSTART and \(property) must both be DATE or both be DATE-TIME"
         case .unknownTimeZone(let tzid):
             "TZID \"\(tzid)\" has no VTIMEZONE in the resource and is not a known time zone"
+        case .irregularTimeZoneRule(let tzid):
+            "VTIMEZONE \"\(tzid)\": STANDARD and DAYLIGHT rules must recur yearly at their DTSTART's time "
+                + "(FREQ=YEARLY without BYHOUR, BYMINUTE or BYSECOND)"
         }
     }
 }

@@ -65,6 +65,19 @@ struct ValidationTests {
         (event("DTSTART;TZID=Mars/Olympus_Mons:20240101T100000"),
          "TZID \"Mars/Olympus_Mons\" has no VTIMEZONE in the resource and is not a known time zone"),
         (event("DTSTART:20240101T100000Z\nDTSTART:20240102T100000Z"), "VEVENT has more than one DTSTART"),
+        // Found by fuzzing: an hourly observance rule took seconds to expand.
+        (calendar("BEGIN:VTIMEZONE\nTZID:Hourly\nBEGIN:STANDARD\nDTSTART:19961027T030000\n"
+                  + "RRULE:FREQ=HOURLY;BYMONTH=10;BYDAY=-1SU\nTZOFFSETFROM:+0200\nTZOFFSETTO:+0100\n"
+                  + "END:STANDARD\nEND:VTIMEZONE\nBEGIN:VEVENT\nUID:a\nDTSTAMP:20240101T000000Z\n"
+                  + "DTSTART;TZID=Hourly:20240101T100000\nEND:VEVENT"),
+         "VTIMEZONE \"Hourly\": STANDARD and DAYLIGHT rules must recur yearly at their DTSTART's time "
+            + "(FREQ=YEARLY without BYHOUR, BYMINUTE or BYSECOND)"),
+        (calendar("BEGIN:VTIMEZONE\nTZID:Every hour of March\nBEGIN:DAYLIGHT\nDTSTART:19810329T020000\n"
+                  + "RRULE:FREQ=YEARLY;BYMONTH=3;BYHOUR=0,1,2,3,4,5,6,7,8,9,10,11\nTZOFFSETFROM:+0100\n"
+                  + "TZOFFSETTO:+0200\nEND:DAYLIGHT\nEND:VTIMEZONE\nBEGIN:VEVENT\nUID:a\n"
+                  + "DTSTAMP:20240101T000000Z\nDTSTART:20240101T100000Z\nEND:VEVENT"),
+         "VTIMEZONE \"Every hour of March\": STANDARD and DAYLIGHT rules must recur yearly at their DTSTART's time "
+            + "(FREQ=YEARLY without BYHOUR, BYMINUTE or BYSECOND)"),
         (calendar("BEGIN:VAVAILABILITY\nUID:a\nEND:VAVAILABILITY"),
          "VAVAILABILITY cannot be stored; a resource holds VEVENT, VTODO, VJOURNAL or VFREEBUSY"),
         (event("DTSTART:20240101T100000Z") + event("DTSTART:20240101T100000Z"),
