@@ -375,6 +375,13 @@ public final class Connection: @unchecked Sendable {
             lock.unlock()
             return
         }
+        if tlsJustStarted, case .frame = event {
+            // Framed from plaintext read before the handshake, by the loop racing the worker
+            // that ran STARTTLS (which drops what was queued before it): an injection.
+            lock.unlock()
+            Log.warning("tls.injection_dropped", ["conn": id, "peer": peerHost, "commands": 1])
+            return
+        }
         events.append(event)
         refreshInterestLocked()
         let start = !processing
