@@ -16,7 +16,7 @@ public struct TLSError: Error, CustomStringConvertible {
             guard code != 0 else { break }
             var buffer = [CChar](repeating: 0, count: 256)
             ERR_error_string_n(code, &buffer, buffer.count)
-            reasons.append(String(cString: buffer))
+            reasons.append(String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
         }
         return reasons.isEmpty ? "" : " (" + reasons.joined(separator: "; ") + ")"
     }
