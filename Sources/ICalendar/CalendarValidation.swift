@@ -59,6 +59,9 @@ enum CalendarValidation {
     /// an observance's rule from its DTSTART to some years ahead, so an hourly rule (or a
     /// yearly one listing hours) would cost seconds under the libical lock, which every
     /// calendar request shares: such a VTIMEZONE is refused.
+    ///
+    /// Limitation: RFC 5545 allows any rule here; a resource whose VTIMEZONE changes offset
+    /// monthly or at listed hours is refused rather than stored.
     private static func checkObservanceRules(in root: OpaquePointer) throws(ICalendarError) {
         let unset = Int16(ICAL_RECURRENCE_ARRAY_MAX.rawValue)
         for calendar in [root] + LibICal.children(of: root, kind: ICAL_VCALENDAR_COMPONENT) {

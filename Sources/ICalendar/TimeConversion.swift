@@ -85,7 +85,10 @@ enum TimeConversion {
     /// The last year whose zone offsets libical is asked for. It keeps a zone's changes only up
     /// to a fixed year (2582) and, asked about a later time, expands them all again from the
     /// zone's first rule, every time: a calendar object with an end in year 7240 cost seconds
-    /// per query. Later times take the offset their wall-clock time has in this year.
+    /// per query.
+    ///
+    /// Limitation: a time after 2500 takes the offset its wall-clock time has in 2500, so a
+    /// zone's rule that changes after 2500 (in a VTIMEZONE written that way) is not followed.
     static let lastZoneYear: Int32 = 2500
 
     /// The instant of a wall-clock time in a libical zone.

@@ -70,6 +70,8 @@ extension IMAPSession {
             throw IMAPRefusal.no("UNAVAILABLE", "Too many failed logins for this account or address; "
                                  + "try again in \(Int((wait / 60).rounded(.up))) minute(s)")
         }
+        // Limitation: the password hash is worked out on this worker thread; many logins at
+        // once (about 15 ms of CPU each) keep other sessions' commands waiting meanwhile.
         let result = try store.authenticate(address: user, password: password)
         guard case .success(let principal) = result else {
             let disabled = result == .failure(.disabled)
