@@ -71,7 +71,7 @@ extension IMAPSession {
                                  + "try again in \(Int((wait / 60).rounded(.up))) minute(s)")
         }
         // Limitation: the password hash is worked out on this worker thread; many logins at
-        // once (about 15 ms of CPU each) keep other sessions' commands waiting meanwhile.
+        // once (some 30 ms of CPU each) keep other sessions' commands waiting meanwhile.
         let result = try store.authenticate(address: user, password: password)
         guard case .success(let principal) = result else {
             let disabled = result == .failure(.disabled)
