@@ -220,7 +220,8 @@ struct DAVQuotaTests {
         try harness.store.setQuota(of: "alice@example.org", to: .bytes(1000), actor: "test")
         #expect(try client.put(home + "a.bin", String(repeating: "a", count: 800), type: "application/octet-stream")
             .status == 201)
-        let refused = try client.put(home + "b.bin", String(repeating: "b", count: 300), type: "application/octet-stream")
+        let refused = try client.put(home + "b.bin", String(repeating: "b", count: 300),
+                                     type: "application/octet-stream")
         #expect(refused.status == 507)
         #expect(refused.xml.child(XMLName("DAV:", "quota-not-exceeded")) != nil)
         #expect(try client.put(home + "a.bin", String(repeating: "c", count: 900), type: "application/octet-stream")
@@ -230,6 +231,30 @@ struct DAVQuotaTests {
         #expect(available?.text("quota-used-bytes") == "900")
         #expect(try client.request("COPY", home + "a.bin", headers: ["Destination": "http://localhost\(home)c.bin"])
             .status == 507)
+    }
+
+    @Test("COPY of a folder counts every file below it against the quota; MOVE counts nothing")
+    func folderCopy() throws {
+        let harness = try DAVHarness()
+        let client = try harness.client()
+        let home = "/dav/files/alice@example.org/"
+        try harness.store.setQuota(of: "alice@example.org", to: .bytes(1000), actor: "test")
+        #expect(try client.request("MKCOL", home + "docs/").status == 201)
+        #expect(try client.request("MKCOL", home + "docs/old/").status == 201)
+        #expect(try client.put(home + "docs/a.bin", String(repeating: "a", count: 200),
+                               type: "application/octet-stream").status == 201)
+        #expect(try client.put(home + "docs/old/b.bin", String(repeating: "b", count: 300),
+                               type: "application/octet-stream").status == 201)
+        // 501 bytes in use: a copy of docs/ adds 500, one byte too many.
+        #expect(try client.put(home + "one.bin", "x", type: "application/octet-stream").status == 201)
+        let refused = try client.request("COPY", home + "docs/",
+                                         headers: ["Destination": "http://localhost\(home)copy/"])
+        #expect(refused.status == 507)
+        #expect(try client.request("MOVE", home + "docs/", headers: ["Destination": "http://localhost\(home)moved/"])
+            .status == 201)
+        #expect(try client.request("DELETE", home + "one.bin").status == 204)
+        #expect(try client.request("COPY", home + "moved/", headers: ["Destination": "http://localhost\(home)copy/"])
+            .status == 201)
     }
 }
 

@@ -77,12 +77,13 @@ extension Store {
 
     public func removeDevice(_ id: String, actor: String) throws {
         try write { db in
-            guard let row = try db.queryFirst(Self.selectDevices("WHERE v.id = ?"), [id]) else {
+            // The device columns, then its owner's id for the revocation.
+            let select = "SELECT \(Self.deviceColumns), v.user_id FROM \(Self.deviceTables) WHERE v.id = ?"
+            guard let row = try db.queryFirst(select, [id]) else {
                 throw Self.noSuchDevice(id)
             }
             let device = Self.device(from: row)
-            let userID = try db.queryFirst("SELECT user_id FROM devices WHERE id = ?", [id])?.int64(0) ?? 0
-            try Self.recordRevocation(db, userID: userID, deviceID: id, scope: .device)
+            try Self.recordRevocation(db, userID: row.int64(6), deviceID: id, scope: .device)
             try db.run("DELETE FROM devices WHERE id = ?", [id])
             try Audit.record(db, actor: actor, action: "device.remove", subject: id,
                              old: "\(device.owner) \"\(device.name)\"")
