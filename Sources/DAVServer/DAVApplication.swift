@@ -69,8 +69,8 @@ public final class DAVApplication: HTTPResponder, @unchecked Sendable {
 
     /// Logs the request's credentials in (setting the connection's owner, or slowing its answer
     /// after a failure) and dispatches it.
-    private func route(_ request: HTTPRequest, on link: Connection) throws -> HTTPResponse {
-        let (peer, connection) = (link.peerHost, link.id)
+    private func route(_ request: HTTPRequest, on connection: Connection) throws -> HTTPResponse {
+        let peer = connection.peerHost
         switch (request.method, request.path) {
         case ("GET", "/healthz"), ("HEAD", "/healthz"):
             return health()
@@ -95,12 +95,12 @@ public final class DAVApplication: HTTPResponder, @unchecked Sendable {
         switch try authentication.authenticate(request, peer: peer) {
         case .success(let found):
             principal = found
-            link.owner = SessionOwner(userID: found.user.id, deviceID: found.device?.id)
+            connection.owner = SessionOwner(userID: found.user.id, deviceID: found.device?.id)
         case .missing:
             return unauthorized("Log in with your address and password or a device app password.")
         case .refused(let address, let wait):
             if let unlogged = authentication.throttle.refusalLog.admit(address.lowercased() + " " + peer) {
-                Log.info("dav.login_refused", ["conn": connection, "peer": peer, "user": address,
+                Log.info("dav.login_refused", ["conn": connection.id, "peer": peer, "user": address,
                                                "reason": "too many failed logins", "retry_s": Int(wait.rounded(.up)),
                                                "unlogged_since_last": unlogged])
             }
@@ -109,10 +109,10 @@ public final class DAVApplication: HTTPResponder, @unchecked Sendable {
             response.headers.append(("Retry-After", String(Int(wait.rounded(.up)))))
             return response
         case .failed(let address, let disabled, let delay):
-            Log.info("dav.login_failed", ["conn": connection, "peer": peer, "user": address,
+            Log.info("dav.login_failed", ["conn": connection.id, "peer": peer, "user": address,
                                           "reason": disabled ? "account disabled" : "invalid credentials",
                                           "delay_s": delay])
-            link.delayReplies(by: delay)
+            connection.delayReplies(by: delay)
             return unauthorized(disabled ? "This account is disabled; contact your administrator."
                                 : "The address or password is wrong.")
         }

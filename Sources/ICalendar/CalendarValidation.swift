@@ -63,20 +63,21 @@ enum CalendarValidation {
     /// Limitation: RFC 5545 allows any rule here; a resource whose VTIMEZONE changes offset
     /// monthly or at listed hours is refused rather than stored.
     private static func checkObservanceRules(in root: OpaquePointer) throws(ICalendarError) {
+        // Only the root's VTIMEZONEs become zones (a root that is not a VCALENDAR is refused
+        // later, unused).
         let unset = Int16(ICAL_RECURRENCE_ARRAY_MAX.rawValue)
-        for calendar in [root] + LibICal.children(of: root, kind: ICAL_VCALENDAR_COMPONENT) {
-            for vtimezone in LibICal.children(of: calendar, kind: ICAL_VTIMEZONE_COMPONENT) {
-                for observance in LibICal.children(of: vtimezone, kind: ICAL_ANY_COMPONENT) {
-                    for property in LibICal.properties(of: observance, kind: ICAL_RRULE_PROPERTY) {
-                        let rule = icalproperty_get_rrule(property)
-                        guard rule.freq != ICAL_YEARLY_RECURRENCE || rule.by_hour.0 != unset
-                                || rule.by_minute.0 != unset || rule.by_second.0 != unset else { continue }
-                        let tzid = LibICal.property(of: vtimezone, kind: ICAL_TZID_PROPERTY)
-                            .flatMap { LibICal.string(icalproperty_get_tzid($0)) } ?? ""
-                        throw ICalendarError(.irregularTimeZoneRule(tzid))
-                    }
-                }
+        for vtimezone in LibICal.children(of: root, kind: ICAL_VTIMEZONE_COMPONENT) {
+            let rules = LibICal.children(of: vtimezone, kind: ICAL_ANY_COMPONENT)
+                .flatMap { LibICal.properties(of: $0, kind: ICAL_RRULE_PROPERTY) }
+                .map { icalproperty_get_rrule($0) }
+            let irregular = rules.contains {
+                $0.freq != ICAL_YEARLY_RECURRENCE || $0.by_hour.0 != unset || $0.by_minute.0 != unset
+                    || $0.by_second.0 != unset
             }
+            guard irregular else { continue }
+            let tzid = LibICal.property(of: vtimezone, kind: ICAL_TZID_PROPERTY)
+                .flatMap { LibICal.string(icalproperty_get_tzid($0)) } ?? ""
+            throw ICalendarError(.irregularTimeZoneRule(tzid))
         }
     }
 

@@ -101,10 +101,9 @@ enum TimeConversion {
         var near = time
         near.year = lastZoneYear
         if near.month == 2 && near.day == 29 { near.day = 28 }
-        var wallClock = time, nearWallClock = near
-        (wallClock.zone, nearWallClock.zone) = (nil, nil)
-        let offset = icaltime_as_timet(nearWallClock) - icaltime_as_timet_with_zone(near, zone)
-        return Date(timeIntervalSince1970: TimeInterval(icaltime_as_timet(wallClock) - offset))
+        // icaltime_as_timet reads the fields as UTC whatever the zone: the wall clock's seconds.
+        let offset = icaltime_as_timet(near) - icaltime_as_timet_with_zone(near, zone)
+        return Date(timeIntervalSince1970: TimeInterval(icaltime_as_timet(time) - offset))
     }
 
     /// The UTC DATE-TIME for an instant, as libical writes it with a trailing `Z`.
