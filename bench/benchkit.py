@@ -3,6 +3,7 @@ steps that may fail, and the tables of figures they print.
 
 Standard library only; the scripts import it from their own folder.
 """
+import argparse
 import contextlib
 import ctypes
 import http.client
@@ -57,6 +58,18 @@ class Servers:
                 self.stop(process)
             except (OSError, subprocess.SubprocessError) as error:
                 progress(f"could not stop pid {process.pid}: {error}")
+
+
+def argument_parser(description, scratch):
+    """A parser with the options every benchmark takes: the binary (SCRATCH/release/tideline
+    by default) and whether to rebuild it, keeping the data, and the niceness."""
+    parser = argparse.ArgumentParser(description=description,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--binary", default=os.path.join(scratch, "release", "tideline"))
+    parser.add_argument("--build", action="store_true", help="rebuild the binary first")
+    parser.add_argument("--keep", action="store_true", help="keep the data directories")
+    parser.add_argument("--nice", type=int, default=10, help="niceness to add (default 10)")
+    return parser
 
 
 @contextlib.contextmanager

@@ -30,7 +30,6 @@ Usage: bench/dav_window.py [--events N] [--cards N] [--seed N] [--runs N] [--ste
                            [--tail-items N] [--binary PATH] [--build] [--keep]
                            [--no-radicale] [--no-xandikos] [--venv DIR] [--nice N]
 """
-import argparse
 import base64
 import concurrent.futures
 import http.client
@@ -922,8 +921,7 @@ def start_peer(name, servers, venv, work, problems):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = benchkit.argument_parser(__doc__, SCRATCH)
     parser.add_argument("--events", type=int, default=10_000, help="calendar size")
     parser.add_argument("--cards", type=int, default=5_000, help="address book size")
     parser.add_argument("--seed", type=int, default=7, help="data seed")
@@ -938,13 +936,9 @@ def main():
                         help="cards every server gets by PUT first (default 500)")
     parser.add_argument("--tail-items", type=int, default=100,
                         help="events and cards PUT last, into the full collection (default 100)")
-    parser.add_argument("--binary", default=os.path.join(SCRATCH, "release", "tideline"))
-    parser.add_argument("--build", action="store_true", help="rebuild the binary first")
     parser.add_argument("--venv", default="/tmp/bench-venv", help="venv of the peers")
     parser.add_argument("--no-radicale", action="store_true", help="skip Radicale")
     parser.add_argument("--no-xandikos", action="store_true", help="skip Xandikos")
-    parser.add_argument("--keep", action="store_true", help="keep the data directories")
-    parser.add_argument("--nice", type=int, default=10, help="niceness to add (default 10)")
     args = parser.parse_args()
     os.nice(args.nice)
     problems, notes, results = [], [], {}

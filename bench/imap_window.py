@@ -15,7 +15,6 @@ lowers its own priority (--nice) and its servers inherit it: the machine is shar
 Usage: bench/imap_window.py [--messages N] [--idle N] [--appends N] [--runs N] [--keep]
                             [--binary PATH] [--build] [--dovecot-user NAME] [--nice N]
 """
-import argparse
 import base64
 import ctypes
 import email.utils
@@ -895,22 +894,17 @@ def report(args, big, tide, dove, problems, binary, notes):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = benchkit.argument_parser(__doc__, SCRATCH)
     parser.add_argument("--messages", type=int, default=100_000, help="INBOX size")
     parser.add_argument("--seed", type=int, default=7, help="corpus seed")
     parser.add_argument("--runs", type=int, default=5, help="runs per cheap step (median)")
     parser.add_argument("--appends", type=int, default=200, help="APPENDs for the rate")
     parser.add_argument("--idle", type=int, default=500, help="IDLE connections to hold")
     parser.add_argument("--cache", default="/tmp/tideline-bench-corpus", help="corpus cache")
-    parser.add_argument("--binary", default=os.path.join(SCRATCH, "release", "tideline"))
-    parser.add_argument("--build", action="store_true", help="rebuild the binary first")
-    parser.add_argument("--keep", action="store_true", help="keep the data directories")
     parser.add_argument("--dovecot-user", default=None if os.getuid() == 0 else
                         pwd.getpwuid(os.getuid()).pw_name,
                         help="the user Dovecot reads and writes mail as (default: you, or "
                         "nobody when run as root)")
-    parser.add_argument("--nice", type=int, default=10, help="niceness to add (default 10)")
     args = parser.parse_args()
     args.dovecot_user = args.dovecot_user or "nobody"
     os.nice(args.nice)
