@@ -12,7 +12,8 @@ enum QuotaCommands {
     static func user(_ context: CommandContext) throws {
         let positionals = context.arguments.positionals
         guard (1...2).contains(positionals.count) else {
-            throw UsageError(message: positionals.isEmpty ? "missing ADDRESS" : "unexpected argument \"\(positionals[2])\"")
+            let problem = positionals.isEmpty ? "missing ADDRESS" : "unexpected argument \"\(positionals[2])\""
+            throw UsageError(message: problem)
         }
         let store = try context.openStore()
         let address = positionals[0]

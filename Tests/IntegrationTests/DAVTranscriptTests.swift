@@ -271,7 +271,8 @@ final class DAVReplay {
     private func checkResponse(_ text: String, present: Bool) throws -> String? {
         let parts = text.split(separator: " ", maxSplits: 1).map(String.init)
         guard let hrefPattern = try parts.first.map(substitute) else { return "name an href" }
-        let candidates = try response!.xml().children(.dav("response")).filter { match(hrefPattern, Self.href($0)) != nil }
+        let candidates = try response!.xml().children(.dav("response"))
+            .filter { match(hrefPattern, Self.href($0)) != nil }
         guard present else {
             return candidates.isEmpty ? nil : "present: \(candidates.map(Self.href))"
         }

@@ -10,8 +10,8 @@ struct LimitTests {
         let data = TemporaryDirectory("tideline-limits")
         let domain = try TidelineBinary.run(["domain", "add", "example.org", "--data", data.path])
         try #require(domain.status == 0, "\(domain.stderr)")
-        let added = try TidelineBinary.run(["user", "add", "alice@example.org", "--password-stdin", "--data", data.path],
-                                           input: "alice-password\n")
+        let added = try TidelineBinary.run(
+            ["user", "add", "alice@example.org", "--password-stdin", "--data", data.path], input: "alice-password\n")
         try #require(added.status == 0, "\(added.stderr)")
         return (data, try ServerProcess(data: data.url, extraArguments: extra))
     }

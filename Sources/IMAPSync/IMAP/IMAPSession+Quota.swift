@@ -28,7 +28,8 @@ extension IMAPSession {
             try reader.end()
             let usage = try store.storageUsage(userID: userID())
             guard root.isEmpty, usage.limit != nil else {
-                throw IMAPRefusal.no("NONEXISTENT", "No quota root \"\(root)\"; the only one is \"\" when a quota is set")
+                throw IMAPRefusal.no("NONEXISTENT",
+                                     "No quota root \"\(root)\"; the only one is \"\" when a quota is set")
             }
             connection.send("* QUOTA \"\" \(Self.resources(usage))\r\n\(tag) OK GETQUOTA completed\r\n")
         default:
